@@ -6,9 +6,11 @@ time a loop of awaits inside one running event loop.
 """
 
 import asyncio
+import math
 import statistics
 import time
 import timeit
+from typing import NamedTuple
 
 from django.dispatch import Signal
 
@@ -183,15 +185,58 @@ def micro_cases():
     return cases, base
 
 
-def run_micro(*, repeats, min_seconds):
+class RecorderPlan(NamedTuple):
+    """How the "signals sent" recorder is timed."""
+
+    rounds: int  # recordings timed, each beside a bare and a stopped timing
+    recording_sends: int  # sends per recording; the demo's requests send 14 to 40
+    long_recording_sends: int  # one recording kept much longer, for contrast
+    long_repeats: int
+
+
+QUICK_RECORDER_PLAN = RecorderPlan(100, 1_000, 100_000, 3)
+
+
+def run_micro(*, repeats, min_seconds, recorder_plan=QUICK_RECORDER_PLAN):
     """All the micro cases, then the recorder's; returns (cases, recorder section)."""
     cases, base = micro_cases()
     results = measure(cases, repeats=repeats, min_seconds=min_seconds)
-    return results, run_recorder(base, repeats=repeats, min_seconds=min_seconds)
+    return results, run_recorder(base, recorder_plan)
 
 
-def run_recorder(base, *, repeats, min_seconds):
-    """The toolbar panel's recorder: none, active and stopped, measured together."""
+def median_interval(sample):
+    """A 95% confidence interval for the median of sample, from its order
+    statistics (no assumption about the shape of the distribution)."""
+    ordered = sorted(sample)
+    n = len(ordered)
+    half_width = 1.96 * math.sqrt(n) / 2
+    low = max(0, math.floor(n / 2 - half_width))
+    high = min(n - 1, math.ceil(n / 2 + half_width))
+    return ordered[low], ordered[high]
+
+
+def summary(case_id, label, sample):
+    low, high = median_interval(sample)
+    return {
+        "id": case_id,
+        "label": label,
+        "ns_per_op": statistics.median(sample),
+        "median_interval_ns": [low, high],
+        "min_ns": min(sample),
+        "max_ns": max(sample),
+        "repeats": len(sample),
+    }
+
+
+def run_recorder(base, plan):
+    """The toolbar panel's recorder: none, stopped and active, measured together.
+
+    The panel records one request at a time, so each active timing is one
+    recording of plan.recording_sends sends, started before and stopped after,
+    as the toolbar does around a request. A few much longer recordings follow,
+    for contrast: a recorder keeps what every send carried, and the more it
+    keeps, the more fresh memory each send has to touch.
+    """
     if SignalRecorder is None:
         return {
             "status": "todo",
@@ -201,50 +246,80 @@ def run_recorder(base, *, repeats, min_seconds):
     namespace = base | {"signal": signal_with(1)}
     recorder = SignalRecorder()
 
-    def with_recorder(active):
+    def recording(number):
         plain = statement_runner(SEND, namespace)
 
-        def run(number):
-            # Instrumentation on or off around each timing, as around a request.
-            if active:
-                recorder.start()
+        def run():
+            recorder.start()
             try:
                 return plain(number)
             finally:
-                if active:
-                    recorder.stop()
-                    # Drop what it recorded: a timing is thousands of sends.
-                    if hasattr(recorder, "clear"):
-                        recorder.clear()
+                recorder.stop()
+                if hasattr(recorder, "clear"):
+                    recorder.clear()
 
         return run
 
-    # "stopped": started and stopped once first, so anything it leaves behind shows.
+    # "stopped": a recording started and stopped once first, so anything it
+    # leaves behind shows.
     recorder.start()
     recorder.stop()
+    n = plan.recording_sends
+    bare = statement_runner(SEND, namespace)
+    stopped = statement_runner(SEND, namespace)
+    active = recording(n)
+    samples = {"none": [], "stopped": [], "active": []}
+    for _ in range(plan.rounds):
+        samples["none"].append(bare(n) / n * 1e9)
+        samples["stopped"].append(stopped(n) / n * 1e9)
+        samples["active"].append(active() / n * 1e9)
+        # start() and stop() change the Signal class, so Python drops what it
+        # had specialised for "signal.send" at every call site. That cost
+        # belongs to the recording just made, not to the next bare timings:
+        # a few untimed sends at each site let Python specialise again.
+        bare(n // 5)
+        stopped(n // 5)
+
+    long_n = plan.long_recording_sends
+    long_bare = statement_runner(SEND, namespace)
+    long_active = recording(long_n)
+    long_samples = {"none": [], "active": []}
+    for _ in range(plan.long_repeats):
+        long_samples["none"].append(long_bare(long_n) / long_n * 1e9)
+        long_samples["active"].append(long_active() / long_n * 1e9)
+        long_bare(n // 5)
+
+    per_recording = f"recordings of {n:,} sends"
     cases = [
-        {
-            "id": "recorder_none",
-            "label": "send, 1 receiver, no recorder",
-            "run": statement_runner(SEND, namespace),
-        },
-        {
-            "id": "recorder_active",
-            "label": "send, 1 receiver, recorder active",
-            "run": with_recorder(True),
-        },
-        {
-            "id": "recorder_stopped",
-            "label": "send, 1 receiver, recorder stopped",
-            "run": with_recorder(False),
-        },
+        summary("recorder_none", "send, 1 receiver, no recorder", samples["none"]),
+        summary(
+            "recorder_active",
+            f"send, 1 receiver, recorder active ({per_recording})",
+            samples["active"],
+        ),
+        summary(
+            "recorder_stopped",
+            "send, 1 receiver, recorder stopped",
+            samples["stopped"],
+        ),
+        summary(
+            "recorder_active_long",
+            f"send, 1 receiver, recorder active (one recording of {long_n:,} sends)",
+            long_samples["active"],
+        ),
     ]
-    bare, active, stopped = measure(cases, repeats=repeats, min_seconds=min_seconds)
+    none_case, active_case, stopped_case, long_case = cases
+    none_low, none_high = none_case["median_interval_ns"]
+    stopped_low, stopped_high = stopped_case["median_interval_ns"]
     return {
         "status": "measured",
-        "cases": [bare, active, stopped],
-        "active_ratio": active["ns_per_op"] / bare["ns_per_op"],
-        "stopped_ratio": stopped["ns_per_op"] / bare["ns_per_op"],
-        # "Indistinguishable": within the spread of the bare repeats.
-        "noise_ratio": bare["max_ns"] / bare["min_ns"],
+        "recording_sends": n,
+        "long_recording_sends": long_n,
+        "cases": cases,
+        "active_ratio": active_case["ns_per_op"] / none_case["ns_per_op"],
+        "stopped_ratio": stopped_case["ns_per_op"] / none_case["ns_per_op"],
+        # "Indistinguishable": the two medians' 95% intervals overlap.
+        "stopped_overlaps_none": stopped_low <= none_high and none_low <= stopped_high,
+        "long_active_ratio": long_case["ns_per_op"]
+        / statistics.median(long_samples["none"]),
     }

@@ -99,12 +99,16 @@ def target_lines(report):
     else:
         active = t["recorder_active_at_most_1_5x_send_1"]
         stopped = t["recorder_stopped_indistinguishable"]
+        recorder = report["recorder"]
         lines += [
-            f"- Recorder active, at most 1.5 x a bare one-receiver send: "
-            f"{mark(active['met'])} ({active['ratio']:.2f} x).",
-            f"- Recorder stopped, within the noise of a bare send "
-            f"({stopped['noise_ratio']:.2f} x): {mark(stopped['met'])} "
-            f"({stopped['ratio']:.2f} x).",
+            f"- Recorder active, at most 1.5 x a bare one-receiver send, recording "
+            f"{recorder['recording_sends']:,} sends at a time: "
+            f"{mark(active['met'])} ({active['ratio']:.2f} x; one recording of "
+            f"{recorder['long_recording_sends']:,} sends: "
+            f"{recorder['long_active_ratio']:.2f} x).",
+            "- Recorder stopped, indistinguishable from no recorder (the 95% "
+            "confidence intervals of the two medians overlap): "
+            f"{mark(stopped['met'])} ({stopped['ratio']:.3f} x).",
         ]
     return lines
 
@@ -125,7 +129,19 @@ def blocks(report):
             "",
             *send_table(report),
             *(
-                []
+                [
+                    "",
+                    "The recorder rows are timed differently: "
+                    f"{parameters['recorder_plan']['rounds']} rounds, each a "
+                    "recording of "
+                    f"{parameters['recorder_plan']['recording_sends']:,} sends "
+                    "beside as many sends with no recorder and with the recorder "
+                    "stopped; then "
+                    f"{parameters['recorder_plan']['long_repeats']} recordings "
+                    "of "
+                    f"{parameters['recorder_plan']['long_recording_sends']:,} "
+                    "sends.",
+                ]
                 if recorder["status"] == "measured"
                 else ["", f"*{recorder['note']}*"]
             ),

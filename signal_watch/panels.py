@@ -63,51 +63,58 @@ def _snapshot(named):
     )
 
 
+# isinstance() against Model goes through its metaclass, slowly; a send asks
+# about the same few classes again and again, so the answer is remembered.
+_model_classes = {}  # memo: class -> is it a model class
+
+
+def _is_model_class_of(cls):
+    found = issubclass(cls, Model)
+    if len(_model_classes) < 1000:
+        _model_classes[cls] = found
+    return found
+
+
 # --8<-- [start:wrapper]
 def _sync_wrapper(method, original):
-    current, clock = _current_recorder.get, perf_counter  # local: faster lookups
+    # Bound once, as locals: each lookup saved is saved on every send.
+    current, clock, model_classes = _current_recorder.get, perf_counter, _model_classes
 
     @functools.wraps(original)
     def wrapper(self, sender, **named):
         recorder = current()
         if recorder is None:
             return original(self, sender, **named)
-        raw = recorder._raw
-        index = len(raw)
-        raw.append(None)  # holds the place: records keep the order sends started in
-        # Only model instances and pre_init's kwargs change after the send.
-        snapshot = (
-            _snapshot(named)
-            if "kwargs" in named
-            or ("instance" in named and isinstance(named["instance"], Model))
-            else None
-        )
+        snapshot = None
+        if "instance" in named or "kwargs" in named:
+            cls = type(named.get("instance"))
+            is_model = model_classes.get(cls)
+            if is_model is None:
+                is_model = _is_model_class_of(cls)
+            if is_model or "kwargs" in named:
+                snapshot = _snapshot(named)
         start = clock()
         try:
             responses = original(self, sender, **named)
         except BaseException as exc:
-            raw[index] = (
-                self,
-                sender,
-                named,
-                method,
-                snapshot,
-                start,
-                clock(),
-                None,
-                type(exc).__name__,
+            recorder._raw.append(
+                (
+                    self,
+                    sender,
+                    named,
+                    method,
+                    snapshot,
+                    start,
+                    clock(),
+                    None,
+                    type(exc).__name__,
+                )
             )
             raise
-        raw[index] = (
-            self,
-            sender,
-            named,
-            method,
-            snapshot,
-            start,
-            clock(),
-            responses,
-            None,
+        # Appended when the send ends; records are put back in the order
+        # sends started when they are read.
+        recorder._raw.append(
+            (self, sender, named, method, snapshot, start, clock(), responses, None)
         )
         return responses
 
@@ -119,49 +126,41 @@ def _sync_wrapper(method, original):
 
 
 def _async_wrapper(method, original):
-    current, clock = _current_recorder.get, perf_counter
+    current, clock, model_classes = _current_recorder.get, perf_counter, _model_classes
 
     @functools.wraps(original)
     async def wrapper(self, sender, **named):
         recorder = current()
         if recorder is None:
             return await original(self, sender, **named)
-        raw = recorder._raw
-        index = len(raw)
-        raw.append(None)  # holds the place: records keep the order sends started in
-        # Only model instances and pre_init's kwargs change after the send.
-        snapshot = (
-            _snapshot(named)
-            if "kwargs" in named
-            or ("instance" in named and isinstance(named["instance"], Model))
-            else None
-        )
+        snapshot = None
+        if "instance" in named or "kwargs" in named:
+            cls = type(named.get("instance"))
+            is_model = model_classes.get(cls)
+            if is_model is None:
+                is_model = _is_model_class_of(cls)
+            if is_model or "kwargs" in named:
+                snapshot = _snapshot(named)
         start = clock()
         try:
             responses = await original(self, sender, **named)
         except BaseException as exc:
-            raw[index] = (
-                self,
-                sender,
-                named,
-                method,
-                snapshot,
-                start,
-                clock(),
-                None,
-                type(exc).__name__,
+            recorder._raw.append(
+                (
+                    self,
+                    sender,
+                    named,
+                    method,
+                    snapshot,
+                    start,
+                    clock(),
+                    None,
+                    type(exc).__name__,
+                )
             )
             raise
-        raw[index] = (
-            self,
-            sender,
-            named,
-            method,
-            snapshot,
-            start,
-            clock(),
-            responses,
-            None,
+        recorder._raw.append(
+            (self, sender, named, method, snapshot, start, clock(), responses, None)
         )
         return responses
 
@@ -266,9 +265,11 @@ class SignalRecorder:
         # Nesting is read from the times: a send that started before this one
         # and had not ended when it started is a send this one happened inside.
         running_ends = []
-        for order, entry in enumerate(list(self._raw), start=1):
-            if entry is None:  # still being sent (read from inside a receiver)
-                continue
+        # A send is kept when it ends, so one made inside another is kept
+        # first: sort by start (and, for equal starts, the longer one first).
+        # A send still running (records read from inside a receiver) is absent.
+        entries = sorted(self._raw, key=lambda entry: (entry[5], -entry[6]))
+        for order, entry in enumerate(entries, start=1):
             signal, sender, named, method, snapshot, start, end, responses, raised = (
                 entry
             )

@@ -63,17 +63,56 @@ def test_the_recorder_is_started_and_stopped_around_its_timings(monkeypatch):
             events.append("stop")
 
     monkeypatch.setattr(micro, "SignalRecorder", FakeRecorder)
-    _, recorder = micro.run_micro(repeats=2, min_seconds=0.001)
+    plan = micro.RecorderPlan(
+        rounds=3, recording_sends=10, long_recording_sends=50, long_repeats=2
+    )
+    _, recorder = micro.run_micro(repeats=2, min_seconds=0.001, recorder_plan=plan)
 
     assert recorder["status"] == "measured"
     assert [case["id"] for case in recorder["cases"]] == [
         "recorder_none",
         "recorder_active",
         "recorder_stopped",
+        "recorder_active_long",
     ]
-    assert events[:2] == ["start", "stop"] and events.count("start") == events.count(
-        "stop"
+    assert [case["repeats"] for case in recorder["cases"]] == [3, 3, 3, 2]
+    # Once before measuring ("stopped"), then around each of the 3 + 2 recordings.
+    assert events == ["start", "stop"] * (1 + 3 + 2)
+    assert recorder["recording_sends"] == 10
+    assert recorder["long_recording_sends"] == 50
+
+
+def test_median_interval_holds_the_median_and_narrows_with_more_samples():
+    wide = micro.median_interval([5, 1, 3])
+    assert wide == (1, 5)  # three samples say little: the whole range
+    low, high = micro.median_interval(range(1, 402))
+    assert low < 201 < high
+    assert high - low < 50  # about 2 x 1.96 x sqrt(401) / 2 ranks wide
+    assert micro.median_interval(range(1, 402)) == micro.median_interval(
+        list(reversed(range(1, 402)))
     )
+
+
+def test_recorder_targets_read_the_measured_ratios():
+    recorder = {
+        "status": "measured",
+        "active_ratio": 1.504,
+        "stopped_ratio": 1.0012,
+        "stopped_overlaps_none": False,
+    }
+    requests = fake_report()["requests"]
+    result = targets(recorder, requests)
+    assert result["recorder_active_at_most_1_5x_send_1"] == {"ratio": 1.5, "met": True}
+    assert result["recorder_stopped_indistinguishable"] == {
+        "ratio": 1.001,
+        "met": False,
+    }
+    recorder["active_ratio"] = 1.506
+    result = targets(recorder, requests)
+    assert result["recorder_active_at_most_1_5x_send_1"] == {
+        "ratio": 1.51,
+        "met": False,
+    }
 
 
 def test_muting_removes_only_the_named_apps_receivers_and_restores_them():
@@ -201,7 +240,9 @@ def test_signal_bench_prints_one_json_document_with_every_figure(
 ):
     # The whole command (throwaway database, worker process and all), with the
     # smallest counts that still exercise every scenario.
-    monkeypatch.setitem(PROFILES, "quick", (1, 0.001, 2, 1))
+    monkeypatch.setitem(
+        PROFILES, "quick", (1, 0.001, 2, 1, micro.RecorderPlan(2, 10, 50, 1))
+    )
     stdout, stderr = io.StringIO(), io.StringIO()
     with django_db_blocker.unblock():
         call_command("signal_bench", "--json", "--quick", stdout=stdout, stderr=stderr)
