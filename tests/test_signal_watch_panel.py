@@ -292,6 +292,32 @@ def test_send_that_raises_is_recorded_and_the_dispatcher_restored():
     assert dispatcher_state() == before
 
 
+def test_records_read_inside_a_receiver_hold_the_sends_already_finished():
+    outer, inner = Signal(), Signal()
+    recorder = SignalRecorder()
+    seen = []
+
+    def read_records(sender, **kwargs):
+        inner.send(sender="inner")
+        seen.append([(r.sender, r.depth) for r in recorder.records])
+
+    outer.connect(read_records, weak=False)
+    with recorder:
+        outer.send(sender="first")
+        outer.send(sender="second")
+
+    # While "second" runs: "first" and its nested send are done, so is the
+    # nested send of "second"; "second" itself is not there yet.
+    assert seen[1] == [("'first'", 0), ("'inner'", 1), ("'inner'", 0)]
+    # Afterwards every send is there, in the order they started.
+    assert [(r.order, r.sender, r.depth) for r in recorder.records] == [
+        (1, "'first'", 0),
+        (2, "'inner'", 1),
+        (3, "'second'", 0),
+        (4, "'inner'", 1),
+    ]
+
+
 def test_start_and_stop_are_idempotent():
     before = dispatcher_state()
     recorder = SignalRecorder()
