@@ -21,17 +21,19 @@ run: setup docs-build
 	@echo ""
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# The browser tests spend much of their time waiting for the server and
+# Chromium, so they start first, in a second pytest, and run beside the lint and
+# the other tests; their report follows. They use no hypothesis, and its pytest
+# plugin takes 0.7 s to import. The strict MkDocs and Zensical builds are tests
+# too (tests/test_docs_build.py).
+BROWSER_PYTEST := $(BIN)/python -m pytest -p no:hypothesispytest tests/browser
+
 test: install chromium
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(BIN)/python -W error manage.py check
-	$(BIN)/mkdocs build --strict --quiet
-	@# The browser tests spend most of their time waiting for the server and
-	@# Chromium, so they run in a second pytest beside the others (about 60 s
-	@# instead of 85 s on two cores). Their report follows the other one.
 	@log=$$(mktemp); \
-	$(BIN)/python -m pytest tests/browser > "$$log" 2>&1 & browser=$$!; \
-	$(BIN)/python -m pytest --ignore=tests/browser; others=$$?; \
+	$(BROWSER_PYTEST) > "$$log" 2>&1 & browser=$$!; \
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . \
+		&& $(BIN)/python -W error manage.py check \
+		&& $(BIN)/python -m pytest --ignore=tests/browser; others=$$?; \
 	wait $$browser; browser_status=$$?; \
 	echo; echo "Browser tests (tests/browser):"; cat "$$log"; rm -f "$$log"; \
 	exit $$(( others || browser_status ))
@@ -103,7 +105,7 @@ signalmap-docs: install
 .PHONY: test-browser screenshots
 
 test-browser: install chromium
-	$(BIN)/python -m pytest -m browser
+	$(BROWSER_PYTEST)
 
 # Replays the demo and rewrites docs/images/*.png.
 screenshots: install chromium

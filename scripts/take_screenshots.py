@@ -42,7 +42,6 @@ def main():
         CHROMIUM,
         LiveServer,
         chromium_launch_options,
-        is_loopback_url,
     )
 
     if not CHROMIUM.exists():
@@ -56,17 +55,9 @@ def main():
             "toolbar": "debug_toolbar" in described["installed_apps"],
             "signal_watch": bool(described["signal_watch_panels"]),
         }
+        # Nothing but this machine: chromium_launch_options() refuses the rest.
         browser = playwright.chromium.launch(**chromium_launch_options())
         context = browser.new_context(base_url=server.url, viewport=VIEWPORT)
-        # Nothing but this machine: Material's Google Fonts and the like are refused.
-        context.route(
-            "**/*",
-            lambda route: (
-                route.continue_()
-                if is_loopback_url(route.request.url)
-                else route.abort("blockedbyclient")
-            ),
-        )
         context.set_default_timeout(15_000)
         page = context.new_page()
         taken = replay(page, server, has)

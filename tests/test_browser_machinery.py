@@ -21,6 +21,11 @@ PRINT_SETTINGS = (
 )
 
 
+# A pytest run of tests/browser as `make test` starts it: no cache written, and
+# without hypothesis's plugin (the browser tests use none; it is slow to import).
+QUICK_PYTEST = ["-p", "no:cacheprovider", "-p", "no:hypothesispytest"]
+
+
 def run_python(args, env, timeout=120):
     return subprocess.run(
         [sys.executable, *args],
@@ -92,7 +97,7 @@ def run_browser_tests_without_chromium(ci):
     if ci:
         env["CI"] = "true"
     return run_python(
-        ["-m", "pytest", "-p", "no:cacheprovider", "-q", "-rs", "tests/browser"],
+        ["-m", "pytest", *QUICK_PYTEST, "-q", "-rs", "tests/browser"],
         env,
         timeout=300,
     )
@@ -131,7 +136,7 @@ def test_under_ci_a_skipped_browser_test_fails(tmp_path):
         "import pytest\n\n\ndef test_feature():\n    pytest.skip('feature is off')\n"
     )
     try:
-        args = ["-m", "pytest", "-p", "no:cacheprovider", "-q", str(probe)]
+        args = ["-m", "pytest", *QUICK_PYTEST, "-q", str(probe)]
         env = {k: v for k, v in os.environ.items() if k != "CI"}
         outside_ci = run_python(args, env, timeout=120)
         in_ci = run_python(args, {**env, "CI": "true"}, timeout=120)

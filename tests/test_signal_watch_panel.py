@@ -548,3 +548,20 @@ def test_toolbar_changes_nothing_the_receivers_log(settings, post, comment, sign
 
     assert any("pre_init during this request" in line for line in without_toolbar)
     assert with_toolbar == without_toolbar
+
+
+def test_toolbar_stays_off_the_tutorial(toolbar, settings, tmp_path, db):
+    # The tutorial is built files: the toolbar neither runs nor shows there.
+    (tmp_path / "index.html").write_text("<html><body><h1>Tutorial</h1></body></html>")
+    settings.TUTORIAL_SITE_DIR = tmp_path
+    client = Client()
+
+    response = client.get("/tutorial/")
+    page = b"".join(response.streaming_content).decode()
+    response.close()
+    assert "<h1>Tutorial</h1>" in page and "djDebug" not in page
+    assert list(toolbar.request_ids()) == []
+
+    response = client.get("/accounts/login/")
+    assert "djDebug" in response.text
+    assert len(list(toolbar.request_ids())) == 1

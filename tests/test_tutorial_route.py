@@ -53,3 +53,30 @@ def test_tutorial_is_not_routed_when_debug_is_off():
         assert not [p for p in urls.urlpatterns if "tutorial" in str(p.pattern)]
     clear_url_caches()
     importlib.reload(tutorial_site.urls)
+
+
+def test_favicon_is_answered_so_the_terminal_shows_no_404(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/svg+xml"
+    assert response.content.startswith(b"<svg")
+    assert client.post("/favicon.ico").status_code == 405
+
+
+def test_content_named_assets_are_cached_for_good_and_pages_are_not(
+    client, built_site, db
+):
+    bundle = built_site / "assets" / "javascripts" / "bundle.a5f9d56c.min.js"
+    bundle.parent.mkdir(parents=True)
+    bundle.write_text("/* bundle */")
+    (built_site / "assets" / "extra.js").write_text("/* not content-named */")
+
+    response = client.get("/tutorial/assets/javascripts/bundle.a5f9d56c.min.js")
+    assert "immutable" in response["Cache-Control"]
+    assert "max-age=31536000" in response["Cache-Control"]
+    response.close()
+    for url in ("/tutorial/", "/tutorial/assets/extra.js"):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert not response.has_header("Cache-Control")
+        response.close()

@@ -240,6 +240,8 @@ DEBUG_TOOLBAR_PANELS = [
     "debug_toolbar.panels.profiling.ProfilingPanel",
 ]
 DEBUG_TOOLBAR_CONFIG = {
+    # The default rule (DEBUG and an INTERNAL_IPS address), minus the tutorial.
+    "SHOW_TOOLBAR_CALLBACK": "tutorial_site.toolbar.show_toolbar",
     # The built-in Signals panel lists only Django's core and model signals.
     "EXTRA_SIGNALS": [
         "foo.signals.user_login",

@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from . import views
 
 urlpatterns = [
+    path("favicon.ico", views.favicon),
     path("admin/", admin.site.urls),
     path("accounts/", include("foo.urls")),
     path("", include("blog.urls")),
