@@ -44,6 +44,10 @@ def chromium_launch_options():
         # every one of them through Python and back (about a third more CPU).
         f"--proxy-server={DEAD_PROXY}",
         "--disable-gpu",
+        # Every page is on one site (this machine), so one renderer process is
+        # enough; a new one for each test's page costs CPU on a small machine.
+        "--renderer-process-limit=1",
+        "--disable-site-isolation-trials",
         # No calls home: updates, sync, field trials, safe-browsing lists.
         "--disable-background-networking",
         "--disable-component-update",

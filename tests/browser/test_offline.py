@@ -3,16 +3,17 @@
 import pytest
 from playwright.sync_api import Error
 
-
-@pytest.mark.parametrize(
-    "url",
-    ["http://example.com/", "https://fonts.googleapis.com/css", "http://10.0.0.1/"],
-)
-def test_another_machine_is_refused_at_once(page, url):
-    with pytest.raises(Error, match="ERR_PROXY_CONNECTION_FAILED"):
-        page.goto(url, timeout=5_000)
+ELSEWHERE = [
+    "http://example.com/",
+    "https://fonts.googleapis.com/css",
+    "http://10.0.0.1/",
+]
 
 
-def test_this_machine_is_reached(page, base_url):
+def test_only_this_machine_is_reachable(page, base_url):
     assert page.goto("/accounts/login/").status == 200
     assert page.url == f"{base_url}/accounts/login/"
+    for url in ELSEWHERE:
+        with pytest.raises(Error, match="ERR_PROXY_CONNECTION_FAILED"):
+            page.goto(url, timeout=5_000)
+        page.wait_for_load_state()  # Chromium's error page, before the next goto

@@ -63,20 +63,18 @@ def panel_lines(panel):
     ]
 
 
-def test_toolbar_appears_after_login(page, toolbar, browser_errors):
+def test_toolbar_appears_after_login_and_lists_user_login_and_its_receiver(
+    page, toolbar, browser_errors
+):
     log_in(page)
     show_toolbar(page)
     expect(page.locator(f"#djdt-{SIGNALS_PANEL}")).to_be_visible()
-    assert browser_errors == []
-
-
-def test_signals_panel_lists_user_login_and_its_receiver(page, toolbar):
-    log_in(page)
     table = receivers_by_signal(open_panel(page, SIGNALS_PANEL))
 
     assert "record_login" in table.get("user_login", "")
     assert "report_logged_in" in table.get("user_logged_in", "")
     assert "report_login_failed" in table.get("user_login_failed", "")
+    assert browser_errors == []
 
 
 def test_signals_sent_panel_lists_the_logins_signals_in_order(page, sent_panel_id):
