@@ -106,8 +106,9 @@ def target_lines(report):
             f"{mark(active['met'])} ({active['ratio']:.2f} x; one recording of "
             f"{recorder['long_recording_sends']:,} sends: "
             f"{recorder['long_active_ratio']:.2f} x).",
-            "- Recorder stopped, indistinguishable from no recorder (the 95% "
-            "confidence intervals of the two medians overlap): "
+            "- Recorder stopped, indistinguishable from no recorder (within "
+            f"{stopped['tolerance']:.0%}; the same code timed again: "
+            f"{recorder['none_again_ratio']:.3f} x): "
             f"{mark(stopped['met'])} ({stopped['ratio']:.3f} x).",
         ]
     return lines
@@ -135,8 +136,8 @@ def blocks(report):
                     f"{parameters['recorder_plan']['rounds']} rounds, each a "
                     "recording of "
                     f"{parameters['recorder_plan']['recording_sends']:,} sends "
-                    "beside as many sends with no recorder and with the recorder "
-                    "stopped; then "
+                    "beside as many sends with no recorder (twice) and with the "
+                    "recorder stopped; then "
                     f"{parameters['recorder_plan']['long_repeats']} recordings "
                     "of "
                     f"{parameters['recorder_plan']['long_recording_sends']:,} "

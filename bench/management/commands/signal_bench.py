@@ -51,6 +51,12 @@ def machine():
     }
 
 
+# "Indistinguishable" needs a resolution: on the two-CPU machine of chapter 9,
+# the same statement compiled and timed twice came out up to 2.5% apart (the
+# "timed again" row shows this run's drift).
+STOPPED_TOLERANCE = 0.03
+
+
 def targets(recorder, requests):
     comment = {row["id"]: row for row in requests["comment"]}
     delay_ms = settings.NOTIFY_EMAIL_SECONDS * 1000
@@ -82,9 +88,11 @@ def targets(recorder, requests):
             "ratio": active,
             "met": active <= 1.5,
         }
+        stopped = round(recorder["stopped_ratio"], 3)
         result["recorder_stopped_indistinguishable"] = {
-            "ratio": round(recorder["stopped_ratio"], 3),
-            "met": recorder["stopped_overlaps_none"],
+            "ratio": stopped,
+            "tolerance": STOPPED_TOLERANCE,
+            "met": abs(stopped - 1) <= STOPPED_TOLERANCE,
         }
     else:
         result["recorder"] = {"met": None, "note": recorder["note"]}
