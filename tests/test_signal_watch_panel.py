@@ -565,3 +565,19 @@ def test_toolbar_stays_off_the_tutorial(toolbar, settings, tmp_path, db):
     response = client.get("/accounts/login/")
     assert "djDebug" in response.text
     assert len(list(toolbar.request_ids())) == 1
+
+
+def test_timing_script_prints_the_three_states_and_restores_the_dispatcher(capsys):
+    from signal_watch import timing
+
+    before = dispatcher_state()
+    timing.main(rounds=2)
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in lines] == [
+        "bare Signal.send, 1 receiver",
+        "while recording",
+        "after stop()",
+        "sends recorded per recording",
+    ]
+    assert lines[-1] == f"sends recorded per recording: {timing.SENDS_PER_RECORDING}"
+    assert dispatcher_state() == before

@@ -1,11 +1,12 @@
 """URLs for the tests that turn the debug toolbar on.
 
-The project's URLs, the toolbar's, and a view that fails.
+The project's URLs, the toolbar's, the tutorial's and a view that fails.
 """
 
 from django.db.models.signals import pre_save
-from django.urls import include, path
+from django.urls import include, path, re_path
 
+from tutorial_site import views
 from tutorial_site.urls import urlpatterns as project_urlpatterns
 
 
@@ -18,4 +19,7 @@ urlpatterns = [
     *project_urlpatterns,
     path("test-only/failing-view/", failing_view),
     path("__debug__/", include("debug_toolbar.urls")),
+    # The project routes the tutorial only if DEBUG was on when its urls.py was
+    # first imported, which under pytest depends on test order.
+    re_path(r"^tutorial/(?P<path>.*)$", views.tutorial, name="tutorial"),
 ]
