@@ -121,6 +121,9 @@ def blocks(report):
     parameters = report["parameters"]
     recorder = report["recorder"]
     hasher = parameters["password_hasher"].rpartition(".")[2]
+    waiting_posts = min(
+        row["n"] for row in report["requests"]["comment"] if row["id"] in WAITS
+    )
     parts = {
         "machine": [machine_line(report)],
         "send": [
@@ -148,7 +151,8 @@ def blocks(report):
             ),
         ],
         "comment": [
-            f"{parameters['comment_posts_per_scenario']} comment posts per row, "
+            f"{parameters['comment_posts_per_scenario']} comment posts per row "
+            f"({waiting_posts} for the rows that wait for the slow receiver), "
             "through Django's test client.",
             "",
             *request_table(report["requests"]["comment"], "comment post"),

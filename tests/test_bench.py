@@ -129,7 +129,14 @@ def fake_report():
     def rows(*pairs):
         return add_ratios(
             [
-                {"id": i, "label": i, "median_ms": ms, "p90_ms": ms, "min_ms": ms}
+                {
+                    "id": i,
+                    "label": i,
+                    "median_ms": ms,
+                    "p90_ms": ms,
+                    "min_ms": ms,
+                    "n": 3,
+                }
                 for i, ms in pairs
             ]
         )
@@ -258,6 +265,18 @@ def test_signal_bench_prints_one_json_document_with_every_figure(
         "tutorial_worker",
         "task_worker",
     ]
+    # Posts per row: 2, and 2 // 4 -> at least 1 for the rows that wait 50 ms.
+    assert {row["id"]: row["n"] for row in report["requests"]["comment"]} == {
+        "none": 2,
+        "tutorial": 2,
+        "sync": 1,
+        "on_commit": 1,
+        "task_immediate": 1,
+        "task_enqueue_only": 2,
+        "none_worker": 2,
+        "tutorial_worker": 2,
+        "task_worker": 2,
+    }
     assert [row["id"] for row in report["requests"]["login"]] == [
         "none",
         "tutorial",

@@ -22,8 +22,8 @@ from bench.micro import QUICK_RECORDER_PLAN, RecorderPlan, run_micro
 # (micro repeats, seconds per micro timing, comment posts, logins, how the
 # recorder is timed) per profile.
 PROFILES = {
-    "quick": (5, 0.02, 50, 3, QUICK_RECORDER_PLAN),
-    "full": (15, 0.1, 90, 15, RecorderPlan(300, 1_000, 100_000, 5)),
+    "quick": (5, 0.02, 120, 3, QUICK_RECORDER_PLAN),
+    "full": (15, 0.1, 240, 15, RecorderPlan(300, 1_000, 100_000, 5)),
 }
 
 
