@@ -17,8 +17,7 @@ SENDS_PER_RECORDING = 1_000  # a large request; the demo's pages send 14 to 40
 
 
 def main(rounds=300):
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tutorial_site.settings")
-    django.setup()
+    """Print the three timings; Django must be set up already."""
     from django.dispatch import Signal
 
     from signal_watch.panels import SignalRecorder
@@ -61,4 +60,6 @@ def main(rounds=300):
 
 
 if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tutorial_site.settings")
+    django.setup()
     main()
