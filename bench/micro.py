@@ -6,7 +6,6 @@ time a loop of awaits inside one running event loop.
 """
 
 import asyncio
-import math
 import statistics
 import time
 import timeit
@@ -188,7 +187,7 @@ def micro_cases():
 class RecorderPlan(NamedTuple):
     """How the "signals sent" recorder is timed."""
 
-    rounds: int  # recordings timed, each beside a bare and a stopped timing
+    rounds: int  # recordings timed, each beside two bare and one stopped timing
     recording_sends: int  # sends per recording; the demo's requests send 14 to 40
     long_recording_sends: int  # one recording kept much longer, for contrast
     long_repeats: int
@@ -204,24 +203,11 @@ def run_micro(*, repeats, min_seconds, recorder_plan=QUICK_RECORDER_PLAN):
     return results, run_recorder(base, recorder_plan)
 
 
-def median_interval(sample):
-    """A 95% confidence interval for the median of sample, from its order
-    statistics (no assumption about the shape of the distribution)."""
-    ordered = sorted(sample)
-    n = len(ordered)
-    half_width = 1.96 * math.sqrt(n) / 2
-    low = max(0, math.floor(n / 2 - half_width))
-    high = min(n - 1, math.ceil(n / 2 + half_width))
-    return ordered[low], ordered[high]
-
-
 def summary(case_id, label, sample):
-    low, high = median_interval(sample)
     return {
         "id": case_id,
         "label": label,
         "ns_per_op": statistics.median(sample),
-        "median_interval_ns": [low, high],
         "min_ns": min(sample),
         "max_ns": max(sample),
         "repeats": len(sample),

@@ -83,17 +83,6 @@ def test_the_recorder_is_started_and_stopped_around_its_timings(monkeypatch):
     assert recorder["long_recording_sends"] == 50
 
 
-def test_median_interval_holds_the_median_and_narrows_with_more_samples():
-    wide = micro.median_interval([5, 1, 3])
-    assert wide == (1, 5)  # three samples say little: the whole range
-    low, high = micro.median_interval(range(1, 402))
-    assert low < 201 < high
-    assert high - low < 50  # about 2 x 1.96 x sqrt(401) / 2 ranks wide
-    assert micro.median_interval(range(1, 402)) == micro.median_interval(
-        list(reversed(range(1, 402)))
-    )
-
-
 def test_recorder_targets_read_the_measured_ratios():
     recorder = {"status": "measured", "active_ratio": 1.504, "stopped_ratio": 1.0312}
     requests = fake_report()["requests"]
