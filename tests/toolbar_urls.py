@@ -4,9 +4,9 @@ The project's URLs, the toolbar's, the tutorial's and a view that fails.
 """
 
 from django.db.models.signals import pre_save
-from django.urls import include, path, re_path
+from django.urls import include, path
 
-from tutorial_site import views
+from tutorial_site.urls import tutorial_urlpatterns
 from tutorial_site.urls import urlpatterns as project_urlpatterns
 
 
@@ -21,5 +21,5 @@ urlpatterns = [
     path("__debug__/", include("debug_toolbar.urls")),
     # The project routes the tutorial only if DEBUG was on when its urls.py was
     # first imported, which under pytest depends on test order.
-    re_path(r"^tutorial/(?P<path>.*)$", views.tutorial, name="tutorial"),
+    *tutorial_urlpatterns,
 ]

@@ -11,10 +11,12 @@ urlpatterns = [
     path("", include("blog.urls")),
 ]
 
+# The built tutorial, served like static files: only while DEBUG is on.
+tutorial_urlpatterns = [
+    re_path(r"^tutorial/(?P<path>.*)$", views.tutorial, name="tutorial")
+]
 if settings.DEBUG:
-    urlpatterns += [
-        re_path(r"^tutorial/(?P<path>.*)$", views.tutorial, name="tutorial")
-    ]
+    urlpatterns += tutorial_urlpatterns
 
 # The debug toolbar's own views (panel contents, history), only where settings
 # installed it: DEBUG on and not under tests.
