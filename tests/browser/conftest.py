@@ -111,23 +111,76 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": {"width": 1100, "height": 800}}
 
 
-@pytest.fixture
-def context(context):
-    # The tests never leave this machine: chromium_launch_options() sends any
-    # request elsewhere (Material's Google Fonts, for one) to a dead proxy.
-    context.set_default_timeout(10_000)
-    context.set_default_navigation_timeout(15_000)
-    return context
+class SharedContext:
+    """One browser context for the whole run, reset between tests.
+
+    A new context, or a new page once the last one has closed, costs Chromium a
+    new renderer process that compiles Material's scripts afresh: about a CPU
+    second per test on this project's pages. So the tests share one context, and
+    a page left open on the server (``keeper``) keeps its renderer process alive.
+    Between tests, ``reset()`` closes the test's pages and forgets cookies,
+    permissions and stored data, so no test sees what another one did; only
+    Chromium's HTTP cache stays, as it would for a learner.
+    """
+
+    def __init__(self, browser, context_args):
+        self.context = browser.new_context(**context_args)
+        # The tests never leave this machine: chromium_launch_options() sends any
+        # request elsewhere to a dead proxy.
+        self.context.set_default_timeout(10_000)
+        self.context.set_default_navigation_timeout(15_000)
+        self.keeper = self.context.new_page()
+        self.keeper.goto("/favicon.ico")
+
+    def reset(self):
+        for page in self.context.pages:
+            if page is not self.keeper:
+                page.close()
+        self.context.clear_cookies()
+        self.context.clear_permissions()
+        # localStorage is per origin: the keeper is on the server's, the only one
+        # the tests store anything on (the toolbar's and Material's settings).
+        self.keeper.evaluate("localStorage.clear(); sessionStorage.clear()")
+
+    def close(self):
+        self.context.close()
 
 
 @pytest.fixture(scope="session")
-def alice_cookies(browser, base_url):
+def shared_context(browser, browser_context_args):
+    shared = SharedContext(browser, browser_context_args)
+    try:
+        yield shared
+    finally:
+        shared.close()
+
+
+@pytest.fixture
+def context(shared_context):
+    """Replaces pytest-playwright's ``context`` (a new one per test): the shared
+    one, as clean as new when the test starts and again when it ends."""
+    shared_context.reset()
+    try:
+        yield shared_context.context
+    finally:
+        shared_context.reset()
+
+
+@pytest.fixture
+def page(context):
+    return context.new_page()
+
+
+@pytest.fixture(scope="session")
+def alice_cookies(shared_context):
     """Cookies of one login as the demo user, shared by the tests that only need
     to be logged in (logging in hashes the password: a second or so each time).
     Tests that log out log in on their own, or they would end this session."""
-    context = browser.new_context(base_url=base_url)
+    # Requested while a test sets up, before its body runs: the login's own page
+    # and cookies go again, and the test starts as clean as the others.
+    context = shared_context.context
+    page = context.new_page()
     try:
-        page = context.new_page()
         page.goto("/accounts/login/")
         hide_toolbar(page)
         page.get_by_label("Username").fill(DEMO_USERNAME)
@@ -136,7 +189,8 @@ def alice_cookies(browser, base_url):
         expect(page.locator("header")).to_contain_text(f"Logged in as {DEMO_USERNAME}")
         return context.cookies()
     finally:
-        context.close()
+        page.close()
+        context.clear_cookies()
 
 
 @pytest.fixture
