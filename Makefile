@@ -28,6 +28,13 @@ run: setup docs-build
 # too (tests/test_docs_build.py).
 BROWSER_PYTEST := $(BIN)/python -m pytest -p no:hypothesispytest tests/browser
 
+# A test run starts some 30 Python processes (the server, subprocess tests,
+# nested pytest runs). Where the environment turns bytecode caching off
+# (PYTHONDONTWRITEBYTECODE), each would compile the project and pytest would
+# rewrite every test module again: about 10 CPU-seconds of the run. The caches
+# go to __pycache__/, which git ignores.
+test: export PYTHONDONTWRITEBYTECODE =
+
 test: install chromium
 	@log=$$(mktemp); \
 	$(BROWSER_PYTEST) > "$$log" 2>&1 & browser=$$!; \
