@@ -27,6 +27,10 @@ run: setup docs-build
 # plugin takes 0.7 s to import. The strict MkDocs and Zensical builds are tests
 # too (tests/test_docs_build.py).
 BROWSER_PYTEST := $(BIN)/python -m pytest -p no:hypothesispytest tests/browser
+# A bound on the whole browser run (it takes under a minute), so that a hung
+# Chromium ends in a failure and not a stalled CI job. pytest dumps the stacks of
+# a test that runs for over a minute (faulthandler_timeout in pyproject.toml).
+BROWSER_TIMEOUT ?= 300
 
 # A test run starts some 30 Python processes (the server, subprocess tests,
 # nested pytest runs). Where the environment turns bytecode caching off
@@ -37,12 +41,15 @@ test: export PYTHONDONTWRITEBYTECODE =
 
 test: install chromium
 	@log=$$(mktemp); \
-	$(BROWSER_PYTEST) > "$$log" 2>&1 & browser=$$!; \
+	timeout --signal=INT --kill-after=15 $(BROWSER_TIMEOUT) \
+		$(BROWSER_PYTEST) > "$$log" 2>&1 & browser=$$!; \
 	$(BIN)/ruff check . && $(BIN)/ruff format --check . \
 		&& $(BIN)/python -W error manage.py check \
 		&& $(BIN)/python -m pytest --ignore=tests/browser; others=$$?; \
 	wait $$browser; browser_status=$$?; \
 	echo; echo "Browser tests (tests/browser):"; cat "$$log"; rm -f "$$log"; \
+	if [ $$browser_status = 124 ] || [ $$browser_status = 137 ]; then \
+		echo "The browser tests were stopped after $(BROWSER_TIMEOUT) s."; fi; \
 	exit $$(( others || browser_status ))
 
 install: $(INSTALLED)
