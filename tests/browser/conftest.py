@@ -111,6 +111,23 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": {"width": 1100, "height": 800}}
 
 
+def limit_waits(context):
+    # Every page is on this machine (chromium_launch_options() sends any other
+    # request to a dead proxy), so waiting longer than this means a bug.
+    context.set_default_timeout(10_000)
+    context.set_default_navigation_timeout(15_000)
+    return context
+
+
+def records_artifacts(config):
+    """Whether pytest-playwright's --tracing, --video or --screenshot is on. It
+    records those per context, so then each test gets a context of its own."""
+    return any(
+        config.getoption(option) != "off"
+        for option in ("--tracing", "--video", "--screenshot")
+    )
+
+
 class SharedContext:
     """One browser context for the whole run, reset between tests.
 
@@ -124,11 +141,7 @@ class SharedContext:
     """
 
     def __init__(self, browser, context_args):
-        self.context = browser.new_context(**context_args)
-        # The tests never leave this machine: chromium_launch_options() sends any
-        # request elsewhere to a dead proxy.
-        self.context.set_default_timeout(10_000)
-        self.context.set_default_navigation_timeout(15_000)
+        self.context = limit_waits(browser.new_context(**context_args))
         self.keeper = self.context.new_page()
         self.keeper.goto("/favicon.ico")
 
@@ -156,9 +169,12 @@ def shared_context(browser, browser_context_args):
 
 
 @pytest.fixture
-def context(shared_context):
+def context(request, shared_context):
     """Replaces pytest-playwright's ``context`` (a new one per test): the shared
     one, as clean as new when the test starts and again when it ends."""
+    if records_artifacts(request.config):
+        yield limit_waits(request.getfixturevalue("new_context")())
+        return
     shared_context.reset()
     try:
         yield shared_context.context
