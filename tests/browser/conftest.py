@@ -182,11 +182,6 @@ def context(request, shared_context):
         shared_context.reset()
 
 
-@pytest.fixture
-def page(context):
-    return context.new_page()
-
-
 @pytest.fixture(scope="session")
 def alice_cookies(shared_context):
     """Cookies of one login as the demo user, shared by the tests that only need
