@@ -106,7 +106,7 @@ loadtest: install
 	$(BIN)/python -m tests.load.run
 # --- end reliability ----------------------------------------------------------------
 
-# --- issue 4: the signal map shown in chapter 11 ---------------------------------
+# --- issue 4: the signal map shown in chapter 12 ---------------------------------
 # Regenerate after connecting or disconnecting a receiver in foo, bar or blog;
 # tests/test_signalmap.py fails while the committed diagram is out of date.
 signalmap-docs: install
@@ -127,7 +127,7 @@ screenshots: install chromium
 
 # --- Issue 6: what signals cost, and the task worker ------------------------------
 # `make bench`: the full benchmark, printed. `make bench-docs`: the quick one, its
-# JSON in bench/results/, then chapter 9's tables and charts (docs/assets/bench/).
+# JSON in bench/results/, then chapter 10's tables and charts (docs/assets/bench/).
 # `make worker`: the database task worker; run the server with
 # DJANGO_TASKS_BACKEND=database make run, so that it queues instead of running tasks.
 BENCH_JSON := bench/results/signal_bench.json

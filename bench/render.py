@@ -1,8 +1,8 @@
-"""Turn signal_bench's JSON into chapter 9's table and charts.
+"""Turn signal_bench's JSON into chapter 10's table and charts.
 
     python -m bench.render [bench/results/signal_bench.json]
 
-Rewrites the generated regions of chapter 9 (between ``<!-- bench:NAME -->``
+Rewrites the generated regions of chapter 10 (between ``<!-- bench:NAME -->``
 and ``<!-- /bench:NAME -->``) and the two SVG charts under docs/assets/bench/.
 Standard library only: the charts are plain SVG written by hand.
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_JSON = ROOT / "bench" / "results" / "signal_bench.json"
-CHAPTER = ROOT / "docs" / "chapters" / "09-cost-and-task-queues.md"
+CHAPTER = ROOT / "docs" / "chapters" / "10-cost-and-task-queues.md"
 CHARTS = ROOT / "docs" / "assets" / "bench"
 # Scenarios in which the request itself waits for the slow receiver.
 WAITS = {"sync", "on_commit", "task_immediate"}
@@ -115,7 +115,7 @@ def target_lines(report):
 
 
 def blocks(report):
-    """The generated parts of chapter 9, by name, as Markdown."""
+    """The generated parts of chapter 10, by name, as Markdown."""
     queue = report["requests"]["queue"]
     drain = queue["drain_seconds_after_last_request"]
     parameters = report["parameters"]
@@ -190,7 +190,7 @@ def fill(chapter, report):
             chapter,
         )
         if found != 1:
-            raise ValueError(f"Chapter 9 needs exactly one bench:{name} region")
+            raise ValueError(f"Chapter 10 needs exactly one bench:{name} region")
     return chapter
 
 

@@ -1,7 +1,7 @@
 """Receivers of blog for Django's other built-in signals: requests that fail,
 migrations, database connections and settings changed by tests.
 
-Chapter 7 of the tutorial walks through them. Like blog.signals, this module
+Chapter 8 of the tutorial walks through them. Like blog.signals, this module
 connects its receivers when it is imported, from BlogConfig.ready().
 """
 

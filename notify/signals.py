@@ -1,7 +1,7 @@
 """notify's receivers: each reacts to a signal by handing slow work to a task.
 
 How that work runs is a setting, NOTIFY_DELIVERY, so that the benchmark
-(`manage.py signal_bench`) and chapter 9 can compare the three ways.
+(`manage.py signal_bench`) and chapter 10 can compare the three ways.
 """
 
 import logging

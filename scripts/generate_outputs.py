@@ -69,7 +69,7 @@ def record_project_logs():
 
 
 def explode(sender, **kwargs):
-    """A receiver of user_login that fails, as in chapter 8."""
+    """A receiver of user_login that fails, as in chapter 9."""
     raise RuntimeError("the audit service is down")
 
 

@@ -1,4 +1,4 @@
-"""Chapter 5: how connect() and disconnect() really behave, shown by running code.
+"""Chapter 6: how connect() and disconnect() really behave, shown by running code.
 
 Each test uses a Signal() of its own or disconnects what it connects, so the
 project's receivers are left as they were.

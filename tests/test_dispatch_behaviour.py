@@ -1,4 +1,4 @@
-"""How Django's dispatcher calls receivers: the facts chapter 8 relies on.
+"""How Django's dispatcher calls receivers: the facts chapter 9 relies on.
 
 Each test uses a signal of its own, so nothing here touches the project's receivers.
 """

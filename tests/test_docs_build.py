@@ -3,7 +3,7 @@
 - every /tutorial/... link in the demo's templates exists in the built site;
 - every link from a chapter to the demo (http://127.0.0.1:8000/...) is a URL
   the project answers, and every chapter has at least one;
-- the thirteen chapters exist in order, each naming the Django version its code
+- the fourteen chapters exist in order, each naming the Django version its code
   is tested on, opening with what you will learn and ending with what you saw.
 """
 
@@ -55,10 +55,10 @@ def test_zensical_builds_the_same_config(tmp_path):
     result = run([BIN / "zensical", "build", "--strict"], project)
     assert result.returncode == 0, result.stdout + result.stderr
     pages = list((project / "site" / "chapters").glob("*/index.html"))
-    assert len(pages) == len(CHAPTERS) == 13
-    chapter_6 = (project / "site/chapters/06-model-signals/index.html").read_text()
+    assert len(pages) == len(CHAPTERS) == 14
+    chapter_7 = (project / "site/chapters/07-model-signals/index.html").read_text()
     # A comment from inside hold_back_spam(): the include really happened.
-    assert "Only new comments are checked" in chapter_6
+    assert "Only new comments are checked" in chapter_7
     assert_no_unprocessed_include(project / "site")
 
 
@@ -82,8 +82,8 @@ def test_every_include_line_is_well_formed():
 
 
 def test_mkdocs_pages_include_the_code(mkdocs_site):
-    chapter_6 = (mkdocs_site / "chapters/06-model-signals/index.html").read_text()
-    assert "Only new comments are checked" in chapter_6
+    chapter_7 = (mkdocs_site / "chapters/07-model-signals/index.html").read_text()
+    assert "Only new comments are checked" in chapter_7
     assert_no_unprocessed_include(mkdocs_site)
 
 
@@ -96,7 +96,7 @@ def test_every_tutorial_link_in_the_templates_exists(mkdocs_site):
     links = set()
     for template in ROOT.glob("*/templates/**/*.html"):
         links.update(TUTORIAL_LINK.findall(template.read_text()))
-    assert "/tutorial/chapters/04-custom-signal/" in links  # the scan finds them
+    assert "/tutorial/chapters/05-custom-signal/" in links  # the scan finds them
     for link in links:
         page = mkdocs_site / link.removeprefix("/tutorial/")
         assert (page / "index.html").exists() or page.is_file(), link
@@ -122,8 +122,8 @@ def test_chapter_links_to_the_demo_are_urls_of_the_project(mkdocs_site):
                 assert match.kwargs["slug"] in DEMO_SLUGS, f"{page.name}: {link}"
 
 
-def test_thirteen_chapters_in_order_with_their_frame():
-    assert [c.name[:3] for c in CHAPTERS] == [f"{n:02d}-" for n in range(1, 14)]
+def test_fourteen_chapters_in_order_with_their_frame():
+    assert [c.name[:3] for c in CHAPTERS] == [f"{n:02d}-" for n in range(1, 15)]
     nav = (ROOT / "mkdocs.yml").read_text()
     positions = [nav.index(f"chapters/{c.name}") for c in CHAPTERS]
     assert positions == sorted(positions)

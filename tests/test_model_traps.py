@@ -1,4 +1,4 @@
-"""Chapter 6: the classic traps of model signals, each shown by running code."""
+"""Chapter 7: the classic traps of model signals, each shown by running code."""
 
 import json
 from contextlib import contextmanager

@@ -1,4 +1,4 @@
-"""Chapter 7: Django's other built-in signals, with blog's receivers for them."""
+"""Chapter 8: Django's other built-in signals, with blog's receivers for them."""
 
 import pytest
 from django.contrib.auth.models import Group

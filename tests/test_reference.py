@@ -1,4 +1,4 @@
-"""Chapter 12 lists every signal that the installed Django defines."""
+"""Chapter 13 lists every signal that the installed Django defines."""
 
 import re
 from pathlib import Path
@@ -6,7 +6,7 @@ from pathlib import Path
 import django
 
 ROOT = Path(__file__).resolve().parent.parent
-REFERENCE = ROOT / "docs" / "chapters" / "12-reference.md"
+REFERENCE = ROOT / "docs" / "chapters" / "13-reference.md"
 SIGNAL_DEFINITION = re.compile(r"^(\w+) = (?:Model)?Signal\(", re.MULTILINE)
 
 
@@ -45,4 +45,4 @@ def test_reference_documents_every_signal_the_project_defines():
     assert "foo.signals.user_login" in signals
     text = REFERENCE.read_text()
     for signal in signals:
-        assert f"### `{signal}`" in text, f"chapter 12 does not document {signal}"
+        assert f"### `{signal}`" in text, f"chapter 13 does not document {signal}"

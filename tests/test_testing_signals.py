@@ -1,4 +1,4 @@
-"""Chapter 10: patterns for testing code that sends or receives signals."""
+"""Chapter 11: patterns for testing code that sends or receives signals."""
 
 from contextlib import contextmanager
 from unittest import mock
@@ -73,7 +73,7 @@ NOTIFIED = []
 
 
 def notify_on_commit(sender, instance, created, **kwargs):
-    # The pattern of chapter 9: do slow work once the comment is committed.
+    # The pattern of chapter 10: do slow work once the comment is committed.
     if created:
         transaction.on_commit(lambda: NOTIFIED.append(instance.pk))
 
@@ -100,7 +100,7 @@ def test_capture_on_commit_callbacks_runs_them(
         comment = Comment.objects.create(post=post, author=bob, body="Hi")
         assert notifier == []  # still inside the "transaction"
 
-    # Every callback the block registered: ours, and notify's (chapter 9).
+    # Every callback the block registered: ours, and notify's (chapter 10).
     assert len(callbacks) == 2
     assert notifier == [comment.pk]
 

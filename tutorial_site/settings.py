@@ -90,7 +90,7 @@ DATABASES = {
         # WAL lets readers carry on while one connection writes; IMMEDIATE takes
         # the write lock when a transaction starts, so two writers queue up
         # (for up to "timeout" seconds) instead of failing with "database is
-        # locked" halfway through. Chapter 7 explains the choice.
+        # locked" halfway through. Chapter 8 explains the choice.
         "OPTIONS": {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             "transaction_mode": "IMMEDIATE",

@@ -277,7 +277,7 @@ def test_diagrams_render_offline_and_only_their_pages_load_mermaid(
     assert browser_errors == []
 
     loaded.clear()
-    page.goto("/tutorial/chapters/13-coming-from-older-tutorials/")
+    page.goto("/tutorial/chapters/14-coming-from-older-tutorials/")
     expect(page.locator(".md-content h1")).to_be_visible()
     expect(page.locator(".md-content .mermaid")).to_have_count(0)  # no diagram here
     assert loaded == []

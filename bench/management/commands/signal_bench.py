@@ -51,7 +51,7 @@ def machine():
     }
 
 
-# "Indistinguishable" needs a resolution: on the two-CPU machine of chapter 9,
+# "Indistinguishable" needs a resolution: on the two-CPU machine of chapter 10,
 # the same statement compiled and timed twice came out up to 2.5% apart (the
 # "timed again" row shows this run's drift).
 STOPPED_TOLERANCE = 0.03
