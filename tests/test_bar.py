@@ -2,7 +2,10 @@
 
 import pytest
 from django.apps import apps
+from django.conf import settings
+from django.test import override_settings
 
+from bar.apps import BarConfig
 from bar.models import LoginRecord
 from bar.signals import record_login
 from foo.signals import user_login
@@ -28,6 +31,23 @@ def test_record_login_is_connected_once_under_its_dispatch_uid():
 
 def test_running_ready_again_does_not_connect_twice():
     apps.get_app_config("bar").ready()
+    assert len(bar_receivers()) == 1
+
+
+def test_a_test_that_changes_installed_apps_runs_ready_again(monkeypatch):
+    # Django rebuilds the app registry for the block, with new AppConfig
+    # instances, and calls ready() on each: here, bar's ready() a second time.
+    configs = []
+    ready = BarConfig.ready
+
+    def counting_ready(self):
+        configs.append(self)
+        ready(self)
+
+    monkeypatch.setattr(BarConfig, "ready", counting_ready)
+    with override_settings(INSTALLED_APPS=settings.INSTALLED_APPS):
+        assert configs == [apps.get_app_config("bar")]
+        assert len(bar_receivers()) == 1
     assert len(bar_receivers()) == 1
 
 

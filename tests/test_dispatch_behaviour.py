@@ -5,8 +5,10 @@ Each test uses a signal of its own, so nothing here touches the project's receiv
 
 import asyncio
 import threading
+import time
 import traceback
 
+import django
 import pytest
 from django.dispatch import Signal
 
@@ -111,6 +113,31 @@ def test_send_calls_sync_receivers_first_then_async_ones_together():
 # --8<-- [end:sync_then_async]
 
 
+# --8<-- [start:threads]
+def test_send_runs_sync_receivers_in_the_callers_thread_async_ones_in_another():
+    ping = Signal()
+    threads = {}
+
+    def sync_receiver(sender, **kwargs):
+        threads["sync"] = threading.get_ident()
+
+    async def async_receiver(sender, **kwargs):
+        threads["async"] = threading.get_ident()
+
+    ping.connect(sync_receiver)
+    ping.connect(async_receiver)
+
+    ping.send(sender=None)  # from sync code, with no event loop running
+
+    # The sync receiver is a plain call. For the async one, async_to_sync()
+    # starts an event loop in a new thread, and send() waits for it there.
+    assert threads["sync"] == threading.get_ident()
+    assert threads["async"] != threading.get_ident()
+
+
+# --8<-- [end:threads]
+
+
 # --8<-- [start:asend]
 def test_asend_runs_sync_receivers_in_a_worker_thread():
     ping = Signal()
@@ -143,6 +170,46 @@ def test_asend_runs_sync_receivers_in_a_worker_thread():
 
 
 # --8<-- [end:asend]
+
+
+@pytest.mark.skipif(django.VERSION >= (6, 1), reason="Django 6.1 runs them in turn")
+def test_asend_before_django_6_1_runs_the_async_receivers_beside_the_sync_group():
+    ping = Signal()
+    async_started = threading.Event()
+    seen = {}
+
+    def sync_receiver(sender, **kwargs):
+        # In its worker thread, waiting for the async receiver to start.
+        seen["async ran meanwhile"] = async_started.wait(timeout=5)
+
+    async def async_receiver(sender, **kwargs):
+        async_started.set()
+
+    ping.connect(sync_receiver)
+    ping.connect(async_receiver)
+    asyncio.run(ping.asend(sender=None))
+
+    assert seen == {"async ran meanwhile": True}
+
+
+@pytest.mark.skipif(django.VERSION < (6, 1), reason="before 6.1 they run together")
+def test_asend_from_django_6_1_runs_the_sync_group_first_then_the_async_receivers():
+    ping = Signal()
+    order = []
+
+    def sync_receiver(sender, **kwargs):
+        order.append("sync starts")
+        time.sleep(0.05)  # time enough for an async receiver to start, if it could
+        order.append("sync ends")
+
+    async def async_receiver(sender, **kwargs):
+        order.append("async")
+
+    ping.connect(sync_receiver)
+    ping.connect(async_receiver)
+    asyncio.run(ping.asend(sender=None))
+
+    assert order == ["sync starts", "sync ends", "async"]
 
 
 def test_asend_robust_returns_errors_from_both_kinds_of_receiver():
@@ -197,13 +264,25 @@ def test_use_caching_remembers_receivers_per_sender_until_connect_changes():
     assert ping.send(sender=Sender) == [(first, "first"), (second, "second")]
 
 
-def test_use_caching_needs_senders_that_can_be_weakly_referenced():
-    # The cache is a WeakKeyDictionary keyed by sender: None or a string is
-    # refused. Model signals cache, and their senders are model classes.
+def test_use_caching_refuses_a_none_sender_once_a_receiver_is_connected():
+    # The cache is a WeakKeyDictionary keyed by sender, and None cannot be
+    # weakly referenced. With nobody connected, send() returns before it looks
+    # at the cache; once anyone is connected (for any sender), it looks, and fails.
     ping = Signal(use_caching=True)
-    ping.connect(lambda sender, **kwargs: None, weak=False)
-    with pytest.raises(TypeError):
+    assert ping.send(sender=None) == []
+
+    class Sender:
+        pass
+
+    def only_for_sender(sender, **kwargs):
+        return "heard"
+
+    ping.connect(only_for_sender, sender=Sender)
+    with pytest.raises(TypeError, match="weak reference"):
+        ping.send(sender=None)
+    with pytest.raises(TypeError, match="weak reference"):
         ping.send(sender="a string")
+    assert ping.send(sender=Sender) == [(only_for_sender, "heard")]
 
 
 # --8<-- [end:use_caching]
