@@ -1,5 +1,6 @@
 """bar: listens to foo's user_login without foo knowing it exists."""
 
+# --8<-- [start:imports]
 import pytest
 from django.apps import apps
 from django.conf import settings
@@ -10,6 +11,8 @@ from bar.models import LoginRecord
 from bar.signals import record_login
 from foo.signals import user_login
 from tests.conftest import PASSWORD
+
+# --8<-- [end:imports]
 
 pytestmark = pytest.mark.django_db
 

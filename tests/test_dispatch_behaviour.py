@@ -3,6 +3,7 @@
 Each test uses a signal of its own, so nothing here touches the project's receivers.
 """
 
+# --8<-- [start:imports]
 import asyncio
 import threading
 import time
@@ -11,6 +12,8 @@ import traceback
 import django
 import pytest
 from django.dispatch import Signal
+
+# --8<-- [end:imports]
 
 
 # --8<-- [start:robust_responses]

@@ -1,5 +1,6 @@
 """Chapter 11: patterns for testing code that sends or receives signals."""
 
+# --8<-- [start:imports]
 import gc
 import re
 import subprocess
@@ -18,6 +19,8 @@ from blog.models import Comment
 from foo.signals import user_login
 from tests.conftest import PASSWORD
 from tests.signal_capture import capture_signal
+
+# --8<-- [end:imports]
 
 pytestmark = pytest.mark.django_db
 

@@ -7,6 +7,7 @@ Local development needs no configuration. For anything else, set:
 - ``DJANGO_ALLOWED_HOSTS``: comma-separated host names, e.g. ``example.com,www.example.com``.
 """
 
+# --8<-- [start:imports]
 import os
 import sys
 from datetime import timedelta
@@ -14,6 +15,8 @@ from importlib.util import find_spec
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
+
+# --8<-- [end:imports]
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -81,25 +84,23 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "tutorial_site.wsgi.application"
 
+# --8<-- [start:sqlite_options]
 DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": BASE_DIR / "db.sqlite3",
-        # --- reliability (issue 5): SQLite under concurrent writes ----------------
-        # --8<-- [start:sqlite_options]
         # WAL lets readers carry on while one connection writes; IMMEDIATE takes
         # the write lock when a transaction starts, so two writers queue up
         # (for up to "timeout" seconds) instead of failing with "database is
-        # locked" halfway through. Chapter 8 explains the choice.
+        # locked" halfway through. The tutorial's "Hardening" page explains why.
         "OPTIONS": {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         },
-        # --8<-- [end:sqlite_options]
-        # --- end reliability --------------------------------------------------------
     }
 }
+# --8<-- [end:sqlite_options]
 
 AUTH_PASSWORD_VALIDATORS = [
     {
