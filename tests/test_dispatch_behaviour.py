@@ -11,6 +11,7 @@ import traceback
 
 import django
 import pytest
+from asgiref.sync import sync_to_async
 from django.dispatch import Signal
 
 # --8<-- [end:imports]
@@ -136,6 +137,29 @@ def test_send_runs_sync_receivers_in_the_callers_thread_async_ones_in_another():
     # starts an event loop in a new thread, and send() waits for it there.
     assert threads["sync"] == threading.get_ident()
     assert threads["async"] != threading.get_ident()
+
+
+def test_send_under_an_event_loop_runs_async_receivers_in_that_loop():
+    # A sync view under ASGI runs in sync_to_async(): then send() hands its
+    # async receivers to the server's event loop, and its thread waits.
+    ping = Signal()
+    seen = {}
+
+    async def async_receiver(sender, **kwargs):
+        seen["receiver's loop"] = asyncio.get_running_loop()
+
+    ping.connect(async_receiver)
+
+    def sync_view():
+        ping.send(sender=None)
+
+    async def server():
+        seen["server's loop"] = asyncio.get_running_loop()
+        await sync_to_async(sync_view)()
+
+    asyncio.run(server())
+
+    assert seen["receiver's loop"] is seen["server's loop"]
 
 
 # --8<-- [end:threads]
