@@ -4,6 +4,7 @@ import os
 import re
 import subprocess
 import sys
+import weakref
 from pathlib import Path
 
 import django
@@ -12,6 +13,7 @@ from django.core.management import call_command
 from django.db.models.signals import post_migrate, pre_migrate
 
 from bench.throwaway import throwaway_database
+from foo.signals import user_login
 from tests.signal_capture import capture_signal
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,6 +57,19 @@ def test_reference_documents_every_signal_the_project_defines():
     text = REFERENCE.read_text()
     for signal in signals:
         assert f"### `{signal}`" in text, f"chapter 13 does not document {signal}"
+
+
+def test_reference_names_every_receiver_of_user_login():
+    (row,) = [
+        line
+        for line in REFERENCE.read_text().splitlines()
+        if line.startswith("| **Receivers in this project** |")
+    ]
+    receivers = [entry[1] for entry in user_login.receivers]
+    receivers = [r() if isinstance(r, weakref.ref) else r for r in receivers]
+    assert len(receivers) >= 2
+    for receiver in receivers:
+        assert f"`{receiver.__module__}.{receiver.__qualname__}`" in row
 
 
 # The rows of chapter 13 that differ between senders, checked against Django.
