@@ -1,4 +1,3 @@
-# --8<-- [start:imports]
 import logging
 
 import pytest
@@ -6,8 +5,6 @@ from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 
 from blog.models import Comment, Post, Tag
-
-# --8<-- [end:imports]
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -74,7 +71,7 @@ def comment(post, bob):
     return Comment.objects.create(post=post, author=bob, body="Nice post.")
 
 
-# --8<-- [start:file_database]
+# --- reliability (issue 5): a test database in a file -----------------------------
 # Django's default test database for SQLite lives in memory, shared between
 # connections in a mode that locks whole tables and ignores the busy timeout.
 # Tests that run real threads (tests/test_lockout.py) need what the server gets:
@@ -83,8 +80,10 @@ def comment(post, bob):
 def django_db_modify_db_settings(
     django_db_modify_db_settings_parallel_suffix, tmp_path_factory
 ):
-    test_settings = django_settings.DATABASES["default"].setdefault("TEST", {})
+    from django.conf import settings
+
+    test_settings = settings.DATABASES["default"].setdefault("TEST", {})
     test_settings["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
 
 
-# --8<-- [end:file_database]
+# --- end reliability --------------------------------------------------------------

@@ -24,8 +24,6 @@ from django.core.signals import request_started
 
 # --8<-- [end:imports]
 
-pytestmark = pytest.mark.django_db
-
 
 # --8<-- [start:helper]
 @pytest.fixture
@@ -65,6 +63,7 @@ def heard_in_the_callers_loop(signal, call):
 
 
 # --8<-- [start:alogin]
+@pytest.mark.django_db
 def test_alogin_awaits_an_async_receiver_of_user_logged_in(alice, session_request):
     kwargs, same_loop = heard_in_the_callers_loop(
         user_logged_in, lambda: alogin(session_request, alice)
@@ -77,6 +76,7 @@ def test_alogin_awaits_an_async_receiver_of_user_logged_in(alice, session_reques
 # --8<-- [end:alogin]
 
 
+@pytest.mark.django_db
 def test_alogout_sends_user_logged_out_with_asend(alice, session_request):
     async def auser():
         return alice
@@ -90,6 +90,7 @@ def test_alogout_sends_user_logged_out_with_asend(alice, session_request):
     assert kwargs["user"] == alice
 
 
+@pytest.mark.django_db
 def test_aauthenticate_sends_user_login_failed_with_asend(alice, session_request):
     kwargs, same_loop = heard_in_the_callers_loop(
         user_login_failed,
@@ -101,6 +102,9 @@ def test_aauthenticate_sends_user_login_failed_with_asend(alice, session_request
     assert kwargs["credentials"]["password"] != "wrong"  # masked
 
 
+# The handler's own receiver, close_old_connections(), looks at the test's
+# database connection when the request starts.
+@pytest.mark.django_db
 def test_the_asgi_handler_sends_request_started_with_asend_and_the_scope():
     scope = {
         "type": "http",

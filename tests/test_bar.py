@@ -1,6 +1,8 @@
 """bar: listens to foo's user_login without foo knowing it exists."""
 
 # --8<-- [start:imports]
+from unittest import mock
+
 import pytest
 from django.apps import apps
 from django.conf import settings
@@ -37,24 +39,21 @@ def test_running_ready_again_does_not_connect_twice():
     assert len(bar_receivers()) == 1
 
 
-def test_a_test_that_changes_installed_apps_runs_ready_again(monkeypatch):
-    # Django rebuilds the app registry for the block, with new AppConfig
-    # instances, and calls ready() on each: here, bar's ready() a second time.
-    configs = []
-    ready = BarConfig.ready
-
-    def counting_ready(self):
-        configs.append(self)
-        ready(self)
-
-    monkeypatch.setattr(BarConfig, "ready", counting_ready)
-    with override_settings(INSTALLED_APPS=settings.INSTALLED_APPS):
-        assert configs == [apps.get_app_config("bar")]
-        assert len(bar_receivers()) == 1
-    assert len(bar_receivers()) == 1
-
-
 # --8<-- [end:registered_once]
+
+
+def test_a_test_that_changes_installed_apps_runs_ready_again_on_a_new_config():
+    original = apps.get_app_config("bar")
+    with (
+        mock.patch.object(
+            BarConfig, "ready", autospec=True, side_effect=BarConfig.ready
+        ) as ready,
+        override_settings(INSTALLED_APPS=settings.INSTALLED_APPS),
+    ):
+        recreated = apps.get_app_config("bar")
+        assert len(bar_receivers()) == 1  # connecting again changed nothing
+    assert recreated is not original
+    assert ready.call_args_list == [mock.call(recreated)]
 
 
 def test_login_creates_one_record_and_logs_one_line(client, alice, signal_log):

@@ -177,24 +177,3 @@ def test_the_learning_path_stays_short_and_its_machinery_one_click_away():
     assert nav.index("chapters/14-") < nav.index("- Under the hood:")
     for page in UNDER_THE_HOOD:
         assert f"under-the-hood/{page.name}" in nav
-
-
-PIN = re.compile(r"^([A-Za-z0-9_.-]+)==([^\s;#]+)", re.MULTILINE)
-PIP_INSTALL = re.compile(r"pip install ([^\n`]+)")
-
-
-def test_pip_install_lines_name_the_versions_the_project_pins():
-    pins = {}
-    for requirements in ROOT.glob("requirements*.txt"):
-        for name, version in PIN.findall(requirements.read_text()):
-            pins[name.lower()] = version
-    shown = []
-    for page in (ROOT / "docs").rglob("*.md"):
-        for line in PIP_INSTALL.findall(page.read_text()):
-            for requirement in line.split():
-                if requirement.startswith("-"):
-                    continue
-                name, _, version = requirement.partition("==")
-                assert pins.get(name.lower()) == version, f"{page.name}: {requirement}"
-                shown.append(name)
-    assert {"pytest-django", "django-tasks-db", "hypothesis"} <= set(shown)
