@@ -309,7 +309,6 @@ if _tasks_backend not in TASKS_BACKENDS:
         f"DJANGO_TASKS_BACKEND must be one of {sorted(TASKS_BACKENDS)}."
     )
 TASKS = {"default": {"BACKEND": TASKS_BACKENDS[_tasks_backend]}}
-# --8<-- [end:tasks]
 # `db_worker` prints the tasks it runs through a handler it adds to its loggers,
 # but only when none is configured, and the root handler counts as one (while
 # leaving out loggers named django...). So they get a console of their own. At
@@ -319,8 +318,11 @@ LOGGING["handlers"]["worker_console"] = {
     "class": "logging.StreamHandler",
     "stream": "ext://sys.stdout",
 }
-LOGGING["loggers"] |= {
-    name: {"handlers": ["worker_console"], "level": "WARNING", "propagate": False}
-    for name in ("django_tasks", "django_tasks_db")
-}
+LOGGING.setdefault("loggers", {}).update(
+    {
+        name: {"handlers": ["worker_console"], "level": "WARNING", "propagate": False}
+        for name in ("django_tasks", "django_tasks_db")
+    }
+)
+# --8<-- [end:tasks]
 # --- end of issue 6 -----------------------------------------------------------------
