@@ -203,6 +203,35 @@ def test_adding_a_tag_already_there_sends_an_empty_pk_set(post):
     ]
 
 
+def test_removing_a_tag_that_is_not_attached_still_sends_its_pk(post):
+    # add() leaves out the pks already there; remove() does no such check and
+    # sends every pk it was given, related or not (even one with no row).
+    stranger = Tag.objects.create(name="not-on-this-post")
+    with capture_signal(m2m_changed, sender=Post.tags.through) as calls:
+        post.tags.remove(stranger, 12345)
+    assert [(c.kwargs["action"], c.kwargs["pk_set"]) for c in calls] == [
+        ("pre_remove", {stranger.pk, 12345}),
+        ("post_remove", {stranger.pk, 12345}),
+    ]
+    assert list(post.tags.all()) == [Tag.objects.get(name="signals")]
+
+
+def test_set_sends_a_remove_and_an_add_only_for_what_changes(post):
+    kept = post.tags.get()
+    new = Tag.objects.create(name="new")
+    with capture_signal(m2m_changed, sender=Post.tags.through) as calls:
+        post.tags.set([kept])  # nothing to change: no signal at all
+    assert calls == []
+    with capture_signal(m2m_changed, sender=Post.tags.through) as calls:
+        post.tags.set([new])
+    assert [(c.kwargs["action"], c.kwargs["pk_set"]) for c in calls] == [
+        ("pre_remove", {kept.pk}),
+        ("post_remove", {kept.pk}),
+        ("pre_add", {new.pk}),
+        ("post_add", {new.pk}),
+    ]
+
+
 # pre_init and post_init: counted per request, one line each ------------------------
 
 
