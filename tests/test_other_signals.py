@@ -1,5 +1,10 @@
 """Chapter 8: Django's other built-in signals, with blog's receivers for them."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
@@ -20,6 +25,8 @@ from blog.prepared import PREPARED_MODELS
 from tests.signal_capture import capture_signal
 
 pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def blog_lines(signal_log, name):
@@ -169,9 +176,9 @@ def test_without_the_receiver_the_cache_would_be_stale():
 
 # --8<-- [start:template_rendered]
 def test_rendering_a_page_sends_template_rendered_per_template(client):
-    # Only sent while Django's test instrumentation is installed (the test
-    # runner, or pytest-django, calls setup_test_environment()); never by
-    # runserver or in production.
+    # Sent only once something has replaced Template._render with Django's
+    # instrumented version: setup_test_environment() (the test runner and
+    # pytest-django call it), or django-debug-toolbar's Templates panel.
     with capture_signal(template_rendered) as calls:
         client.get("/accounts/login/")
 
@@ -190,6 +197,56 @@ def test_rendering_a_page_sends_template_rendered_per_template(client):
 
 
 # --8<-- [end:template_rendered]
+
+
+RENDER_ONE_TEMPLATE = """
+import django
+
+django.setup()
+from django.conf import settings
+from django.template import Context, Template
+from django.test.signals import template_rendered
+
+sent = []
+template_rendered.connect(lambda sender, **kwargs: sent.append(sender), weak=False)
+Template("{{ greeting }}").render(Context({"greeting": "hi"}))
+print("debug_toolbar" in settings.INSTALLED_APPS, len(sent))
+"""
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [
+        # `make run`: DEBUG on, outside tests. The toolbar's Templates panel is
+        # imported when the app is ready, and patches Template._render for the
+        # whole process, whether or not the toolbar is shown.
+        ({"DJANGO_DEBUG": "1"}, "True 1"),
+        # The same settings without the toolbar (what a test run gets): no
+        # instrumentation, no signal.
+        ({"DJANGO_DEBUG": "1", "PYTEST_VERSION": "off"}, "False 0"),
+    ],
+    ids=["runserver-with-toolbar", "without-toolbar"],
+)
+def test_template_rendered_outside_tests_depends_on_the_toolbar(environment, expected):
+    environ = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "PYTEST_"))
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", RENDER_ONE_TEMPLATE],
+        cwd=ROOT,
+        env={
+            **environ,
+            **environment,
+            "DJANGO_SETTINGS_MODULE": "tutorial_site.settings",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == expected.split()
 
 
 # class_prepared ----------------------------------------------------------------------------
