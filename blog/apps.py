@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import class_prepared
+from django.db.models.signals import class_prepared, post_migrate, pre_migrate
 
 
 class BlogConfig(AppConfig):
@@ -23,8 +23,15 @@ class BlogConfig(AppConfig):
     # --8<-- [start:ready]
     def ready(self):
         # Importing the modules runs their @receiver decorators, which connect
-        # the receivers. Doing it here, and nowhere else, means it happens
-        # exactly once, after the models are ready.
+        # the receivers: here, and nowhere else, it always happens, and only
+        # once the models are loaded. ready() runs again, on a new BlogConfig,
+        # when a test changes INSTALLED_APPS; importing again does nothing.
         from . import other_signals, signals  # noqa: F401
+
+        # migrate sends these once per app, with the app's AppConfig as sender.
+        # Filter on this very instance, connected for each new one: a config
+        # looked up once and kept would stop matching after such a test.
+        pre_migrate.connect(other_signals.report_migration_plan, sender=self)
+        post_migrate.connect(other_signals.create_moderators_group, sender=self)
 
     # --8<-- [end:ready]

@@ -2,7 +2,9 @@
 migrations, database connections and settings changed by tests.
 
 Chapter 8 of the tutorial walks through them. Like blog.signals, this module
-connects its receivers when it is imported, from BlogConfig.ready().
+connects its receivers when it is imported, from BlogConfig.ready(); the two
+migration receivers are the exception: ready() connects them itself, with the
+BlogConfig as their sender.
 """
 
 import logging
@@ -13,16 +15,10 @@ from django.apps import apps as global_apps
 from django.conf import settings
 from django.core.signals import got_request_exception, setting_changed
 from django.db.backends.signals import connection_created
-from django.db.models.signals import post_migrate, pre_migrate
 from django.dispatch import receiver
 from django.utils.text import slugify
 
 logger = logging.getLogger(__name__)
-
-# migrate sends pre_migrate and post_migrate once per installed app, with that
-# app's AppConfig as the sender; this module is imported from ready(), so the
-# registry is ready and the instance can be looked up here.
-BLOG_APP = global_apps.get_app_config("blog")
 
 MODERATORS_GROUP = "Blog moderators"
 MODERATOR_PERMISSIONS = ["view_comment", "change_comment", "delete_comment"]
@@ -46,9 +42,10 @@ def report_request_exception(sender, request, **kwargs):
 
 
 # --8<-- [start:migrate]
-@receiver(pre_migrate, sender=BLOG_APP)
+# Connected in BlogConfig.ready(), with sender=that BlogConfig: migrate sends
+# both signals once per installed app, with the app's AppConfig as sender.
 def report_migration_plan(sender, app_config, using, plan=None, **kwargs):
-    # plan covers the whole `migrate` run; `flush` sends the signals without one.
+    # plan lists every migration of the whole `migrate` run, all apps together.
     ours = [m for m, backwards in plan or [] if m.app_label == app_config.label]
     logger.info(
         "pre_migrate app=%s using=%r blog migrations to run=%d",
@@ -58,10 +55,10 @@ def report_migration_plan(sender, app_config, using, plan=None, **kwargs):
     )
 
 
-@receiver(post_migrate, sender=BLOG_APP)
 def create_moderators_group(sender, app_config, using, apps=global_apps, **kwargs):
     # `apps` is the project's state after the migrations: use its models, not
-    # the imported ones, which may be ahead of the database.
+    # the imported ones, which may be ahead of the database. `flush` sends
+    # post_migrate without it (nor `plan`), hence the default.
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     group, created = Group.objects.using(using).get_or_create(name=MODERATORS_GROUP)

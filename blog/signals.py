@@ -1,7 +1,7 @@
 """Receivers of blog, for signals that Django itself sends.
 
 Importing this module connects every receiver in it (that is what @receiver
-does), so it is imported exactly once, from BlogConfig.ready().
+does), so BlogConfig.ready() imports it, and nothing else needs to.
 
 Each line logged starts with the signal's name, and the LOGGING set-up puts the
 logger's name in front ("[blog.signals] user_logged_in ..."), so you can follow

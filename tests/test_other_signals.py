@@ -6,6 +6,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.signals import got_request_exception, setting_changed
@@ -16,7 +18,6 @@ from django.test import Client, override_settings
 from django.test.signals import template_rendered
 
 from blog.other_signals import (
-    BLOG_APP,
     MODERATORS_GROUP,
     forget_spam_words,
     spam_words,
@@ -85,15 +86,18 @@ def test_test_database_already_has_the_moderators_group():
 
 
 def test_migrate_sends_both_signals_once_for_blog_and_restores_the_group(signal_log):
+    blog = apps.get_app_config("blog")
     Group.objects.filter(name=MODERATORS_GROUP).delete()
     with (
-        capture_signal(pre_migrate, sender=BLOG_APP) as pre,
-        capture_signal(post_migrate, sender=BLOG_APP) as post,
+        capture_signal(pre_migrate, sender=blog) as pre,
+        capture_signal(post_migrate, sender=blog) as post,
     ):
         call_command("migrate", verbosity=0)
 
     assert len(pre) == len(post) == 1
-    assert pre[0].kwargs["app_config"] is BLOG_APP
+    arguments = {"app_config", "verbosity", "interactive", "using", "stdout", "apps"}
+    assert set(pre[0].kwargs) == set(post[0].kwargs) == arguments | {"plan"}
+    assert pre[0].kwargs["app_config"] is blog
     assert pre[0].kwargs["plan"] == []  # nothing left to apply
     assert post[0].kwargs["using"] == "default"
     assert Group.objects.get(name=MODERATORS_GROUP).permissions.count() == 3
@@ -109,6 +113,48 @@ def test_migrate_again_keeps_a_single_group(signal_log):
     call_command("migrate", verbosity=0)
     assert Group.objects.filter(name=MODERATORS_GROUP).count() == 1
     assert "already there, 3 permissions" in blog_lines(signal_log, "post_migrate")[0]
+
+
+def test_flush_sends_only_post_migrate_without_apps_or_plan(signal_log):
+    # TransactionTestCase empties the tables with `flush` after each test, and
+    # post_migrate puts back the rows that receivers like blog's create.
+    blog = apps.get_app_config("blog")
+    with (
+        capture_signal(pre_migrate, sender=blog) as pre,
+        capture_signal(post_migrate, sender=blog) as post,
+    ):
+        call_command("flush", interactive=False, verbosity=0)
+
+    assert pre == []
+    (call,) = post
+    assert set(call.kwargs) == {"app_config", "verbosity", "interactive", "using"}
+    assert Group.objects.get(name=MODERATORS_GROUP).permissions.count() == 3
+    assert blog_lines(signal_log, "pre_migrate") == []
+
+
+def test_migrate_receivers_follow_the_new_app_config_when_a_test_changes_apps(
+    signal_log,
+):
+    original = apps.get_app_config("blog")
+    with override_settings(INSTALLED_APPS=settings.INSTALLED_APPS):
+        # Django built new AppConfigs, and called their ready() again.
+        recreated = apps.get_app_config("blog")
+        assert recreated is not original
+        Group.objects.filter(name=MODERATORS_GROUP).delete()
+        with (
+            capture_signal(post_migrate, sender=original) as to_the_original,
+            capture_signal(post_migrate, sender=recreated) as to_the_new_one,
+        ):
+            call_command("migrate", verbosity=0)
+
+    # A receiver filtering on a config looked up before would have missed it.
+    assert to_the_original == []
+    assert len(to_the_new_one) == 1
+    assert Group.objects.get(name=MODERATORS_GROUP).permissions.count() == 3
+    assert blog_lines(signal_log, "post_migrate") == [
+        "[blog.other_signals] post_migrate group 'Blog moderators' created, 3 permissions"
+    ]
+    assert apps.get_app_config("blog") is original
 
 
 # connection_created ------------------------------------------------------------------
