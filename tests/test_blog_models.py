@@ -2,6 +2,7 @@
 
 import pytest
 from django.db.models.signals import (
+    class_prepared,
     m2m_changed,
     post_delete,
     post_init,
@@ -256,3 +257,19 @@ def test_init_signals_outside_a_request_log_nothing(post, signal_log):
     assert len(calls) == 1
     assert blog_lines(signal_log, "pre_init") == []
     assert blog_lines(signal_log, "post_init") == []
+
+
+def test_the_model_signals_cache_their_receivers_but_class_prepared_does_not():
+    # use_caching=True: the receivers for a sender are looked up once and kept
+    # until a connect() or disconnect(). class_prepared is a plain Signal().
+    model_signals = [
+        pre_init,
+        post_init,
+        pre_save,
+        post_save,
+        pre_delete,
+        post_delete,
+        m2m_changed,
+    ]
+    assert [signal.use_caching for signal in model_signals] == [True] * 7
+    assert class_prepared.use_caching is False
