@@ -5,6 +5,7 @@ project's receivers are left as they were.
 """
 
 import gc
+import threading
 
 import django.contrib.auth
 import pytest
@@ -15,6 +16,28 @@ from django.dispatch import Signal
 from blog.models import Post, Tag
 from foo.signals import user_login
 from foo.views import LoginView
+
+
+def test_send_calls_plain_receivers_in_connection_order_in_the_senders_thread():
+    # Chapter 1's picture of send(), for receivers that are plain functions.
+    # Async receivers run after them, in an event loop (chapter 9).
+    ping = Signal()
+    calls = []
+
+    def second(sender, **kwargs):
+        calls.append(("second", threading.get_ident()))
+
+    def first(sender, **kwargs):
+        calls.append(("first", threading.get_ident()))
+        return "done"
+
+    ping.connect(second)
+    ping.connect(first)
+    responses = ping.send(sender=None)
+
+    here = threading.get_ident()
+    assert calls == [("second", here), ("first", here)]
+    assert responses == [(second, None), (first, "done")]
 
 
 # --8<-- [start:dispatch_uid]
