@@ -72,6 +72,19 @@ def test_404_and_403_are_answers_not_exceptions(client, post):
 # --8<-- [end:got_request_exception]
 
 
+def test_bad_requests_are_answers_not_exceptions_either(client):
+    with capture_signal(got_request_exception) as calls:
+        bad_upload = client.generic(
+            "POST",
+            "/accounts/login/",
+            b"username=alice",
+            content_type="multipart/form-data",  # and no boundary
+        )
+        bad_host = client.get("/", headers={"host": "attacker.example"})
+    assert (bad_upload.status_code, bad_host.status_code) == (400, 400)
+    assert calls == []
+
+
 # pre_migrate and post_migrate -------------------------------------------------------
 
 
