@@ -7,6 +7,7 @@ migration receivers are the exception: ready() connects them itself, with the
 BlogConfig as their sender.
 """
 
+# --8<-- [start:imports]
 import logging
 import sys
 from functools import cache
@@ -20,10 +21,8 @@ from django.utils.text import slugify
 
 logger = logging.getLogger(__name__)
 
-MODERATORS_GROUP = "Blog moderators"
-MODERATOR_PERMISSIONS = ["view_comment", "change_comment", "delete_comment"]
 
-
+# --8<-- [end:imports]
 # --8<-- [start:got_request_exception]
 @receiver(got_request_exception)
 def report_request_exception(sender, request, **kwargs):
@@ -36,12 +35,14 @@ def report_request_exception(sender, request, **kwargs):
         request.path,
         type(exception).__name__,
     )
-
-
-# --8<-- [end:got_request_exception]
+    # --8<-- [end:got_request_exception]
 
 
 # --8<-- [start:migrate]
+MODERATORS_GROUP = "Blog moderators"
+MODERATOR_PERMISSIONS = ["view_comment", "change_comment", "delete_comment"]
+
+
 # Connected in BlogConfig.ready(), with sender=that BlogConfig: migrate sends
 # both signals once per installed app, with the app's AppConfig as sender.
 def report_migration_plan(sender, app_config, using, plan=None, **kwargs):
@@ -73,9 +74,7 @@ def create_moderators_group(sender, app_config, using, apps=global_apps, **kwarg
         "created" if created else "already there",
         group.permissions.count(),
     )
-
-
-# --8<-- [end:migrate]
+    # --8<-- [end:migrate]
 
 
 # --8<-- [start:connection_created]
@@ -93,9 +92,7 @@ def add_sql_functions(sender, connection, **kwargs):
         connection.vendor,
         connection.alias,
     )
-
-
-# --8<-- [end:connection_created]
+    # --8<-- [end:connection_created]
 
 
 # --8<-- [start:setting_changed]
@@ -113,6 +110,4 @@ def forget_spam_words(sender, setting, value, enter, **kwargs):
     if setting == "BLOG_SPAM_WORDS":
         spam_words.cache_clear()
         logger.info("setting_changed %s enter=%s", setting, enter)
-
-
-# --8<-- [end:setting_changed]
+    # --8<-- [end:setting_changed]

@@ -4,6 +4,7 @@ Each test uses a Signal() of its own or disconnects what it connects, so the
 project's receivers are left as they were.
 """
 
+# --8<-- [start:imports]
 import gc
 import threading
 
@@ -18,6 +19,7 @@ from foo.signals import user_login
 from foo.views import LoginView
 
 
+# --8<-- [end:imports]
 def test_send_calls_plain_receivers_in_connection_order_in_the_senders_thread():
     # Chapter 1's picture of send(), for receivers that are plain functions.
     # Async receivers run after them, in an event loop (chapter 9).

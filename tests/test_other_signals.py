@@ -1,5 +1,6 @@
 """Chapter 8: Django's other built-in signals, with blog's receivers for them."""
 
+# --8<-- [start:imports]
 import os
 import subprocess
 import sys
@@ -27,15 +28,20 @@ from tests.signal_capture import capture_signal
 
 pytestmark = pytest.mark.django_db
 
+
+# --8<-- [end:imports]
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# --8<-- [start:blog_lines]
 def blog_lines(signal_log, name):
+    """What blog.other_signals logged for the signal `name`, as the terminal shows it."""
     return [
         line
         for line in signal_log()
         if line.startswith(f"[blog.other_signals] {name} ")
     ]
+    # --8<-- [end:blog_lines]
 
 
 # got_request_exception ------------------------------------------------------------
