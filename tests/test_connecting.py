@@ -42,6 +42,29 @@ def test_send_calls_plain_receivers_in_connection_order_in_the_senders_thread():
     assert responses == [(second, None), (first, "done")]
 
 
+def test_in_debug_mode_connect_refuses_a_receiver_without_kwargs(settings):
+    # Chapter 4: Django may add arguments to a signal; **kwargs keeps a
+    # receiver working. With DEBUG on, connect() checks it.
+    ping = Signal()
+
+    def no_kwargs(sender):
+        pass
+
+    settings.DEBUG = True
+    with pytest.raises(ValueError, match=r"must accept keyword arguments"):
+        ping.connect(no_kwargs)
+    settings.DEBUG = False
+    ping.connect(no_kwargs)  # accepted, and would break on the first send
+    with pytest.raises(TypeError):
+        ping.send(sender=None)
+
+
+def test_signal_takes_no_providing_args_any_more():
+    # Chapter 5: removed in Django 4.0.
+    with pytest.raises(TypeError, match="providing_args"):
+        Signal(providing_args=["request", "user"])
+
+
 # --8<-- [start:dispatch_uid]
 def test_connecting_the_same_function_twice_keeps_one_receiver():
     ping = Signal()
