@@ -13,6 +13,7 @@ from django.db.models.signals import (
 )
 
 from blog.models import Comment, Post, Tag
+from blog.prepared import PREPARED_MODELS
 from tests.signal_capture import capture_signal
 
 pytestmark = pytest.mark.django_db
@@ -273,3 +274,17 @@ def test_the_model_signals_cache_their_receivers_but_class_prepared_does_not():
     ]
     assert [signal.use_caching for signal in model_signals] == [True] * 7
     assert class_prepared.use_caching is False
+
+
+# class_prepared ---------------------------------------------------------------
+
+
+def test_class_prepared_saw_every_blog_model_once_in_definition_order():
+    # Post_tags is the many-to-many table Django builds for Post.tags; it is
+    # created, and prepared, while Post's own fields are being set up.
+    assert PREPARED_MODELS == [
+        "blog.Tag",
+        "blog.Post_tags",
+        "blog.Post",
+        "blog.Comment",
+    ]

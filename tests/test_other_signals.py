@@ -23,7 +23,6 @@ from blog.other_signals import (
     forget_spam_words,
     spam_words,
 )
-from blog.prepared import PREPARED_MODELS
 from tests.signal_capture import capture_signal
 
 pytestmark = pytest.mark.django_db
@@ -312,17 +311,3 @@ def test_template_rendered_outside_tests_depends_on_the_toolbar(environment, exp
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == expected.split()
-
-
-# class_prepared ----------------------------------------------------------------------------
-
-
-def test_class_prepared_saw_every_blog_model_once_in_definition_order():
-    # Post_tags is the many-to-many table Django builds for Post.tags; it is
-    # created, and prepared, while Post's own fields are being set up.
-    assert PREPARED_MODELS == [
-        "blog.Tag",
-        "blog.Post_tags",
-        "blog.Post",
-        "blog.Comment",
-    ]
