@@ -2,9 +2,9 @@
 migrations, database connections and settings changed by tests.
 
 Chapter 8 of the tutorial walks through them. Like blog.signals, this module
-connects its receivers when it is imported, from BlogConfig.ready(); the two
-migration receivers are the exception: ready() connects them itself, with the
-BlogConfig as their sender.
+connects its receivers when it is imported, from BlogConfig.ready(). The
+migration receivers are methods of BlogConfig (blog/apps.py), connected with the
+config itself as their sender.
 """
 
 # --8<-- [start:imports]
@@ -12,7 +12,6 @@ import logging
 import sys
 from functools import cache
 
-from django.apps import apps as global_apps
 from django.conf import settings
 from django.core.signals import got_request_exception, setting_changed
 from django.db.backends.signals import connection_created
@@ -36,45 +35,6 @@ def report_request_exception(sender, request, **kwargs):
         type(exception).__name__,
     )
     # --8<-- [end:got_request_exception]
-
-
-# --8<-- [start:migrate]
-MODERATORS_GROUP = "Blog moderators"
-MODERATOR_PERMISSIONS = ["view_comment", "change_comment", "delete_comment"]
-
-
-# Connected in BlogConfig.ready(), with sender=that BlogConfig: migrate sends
-# both signals once per installed app, with the app's AppConfig as sender.
-def report_migration_plan(sender, app_config, using, plan=None, **kwargs):
-    # plan lists every migration of the whole `migrate` run, all apps together.
-    ours = [m for m, backwards in plan or [] if m.app_label == app_config.label]
-    logger.info(
-        "pre_migrate app=%s using=%r blog migrations to run=%d",
-        app_config.label,
-        using,
-        len(ours),
-    )
-
-
-def create_moderators_group(sender, app_config, using, apps=global_apps, **kwargs):
-    # `apps` is the project's state after the migrations: use its models, not
-    # the imported ones, which may be ahead of the database. `flush` sends
-    # post_migrate without it (nor `plan`), hence the default.
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, created = Group.objects.using(using).get_or_create(name=MODERATORS_GROUP)
-    permissions = Permission.objects.using(using).filter(
-        content_type__app_label=app_config.label,
-        codename__in=MODERATOR_PERMISSIONS,
-    )
-    group.permissions.add(*permissions)
-    logger.info(
-        "post_migrate group %r %s, %d permissions",
-        MODERATORS_GROUP,
-        "created" if created else "already there",
-        group.permissions.count(),
-    )
-    # --8<-- [end:migrate]
 
 
 # --8<-- [start:connection_created]
