@@ -49,7 +49,7 @@ def test_zensical_builds_the_same_config(tmp_path):
         ROOT,
         project,
         ignore=shutil.ignore_patterns(
-            ".venv", ".git", "site", ".cache", "db.sqlite3*", "__pycache__", ".*_cache"
+            ".venv*", ".git", "site", ".cache", "db.sqlite3*", "__pycache__", ".*_cache"
         ),
     )
     result = run([BIN / "zensical", "build", "--strict"], project)
