@@ -1,6 +1,9 @@
+# --8<-- [start:imports]
 from django.apps import apps
 
 from audit.models import LoginEvent
+
+# --8<-- [end:imports]
 
 
 # --8<-- [start:listener]

@@ -1,9 +1,12 @@
+# --8<-- [start:imports]
 from django.http import HttpRequest
 
 from accounts.signals import login_succeeded
 from accounts.views import LoginView
 
 from .signal_capture import capture_signal
+
+# --8<-- [end:imports]
 
 
 # --8<-- [start:sent]

@@ -1,3 +1,4 @@
+# --8<-- [start:imports]
 import json
 
 import pytest
@@ -9,6 +10,8 @@ from accounts.forms import SignUpForm
 from accounts.models import Profile
 from accounts.receivers import create_profile
 from accounts.services import register_user
+
+# --8<-- [end:imports]
 
 
 # --8<-- [start:receiver]
