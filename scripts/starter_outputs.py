@@ -12,9 +12,9 @@ createsuperuser, a login through the real runserver, `manage.py test` and
 chapter includes; an output that differs between the two Djangos (or the two
 Pythons under them) is written once per Django, as <name>-django5.2.txt.
 
-The only things changed in what is written: the temporary folder's path is shown
-as ~/signals-project, and run times are left out of the comparison. --check also
-fails when an output file is shown on no page.
+The only thing changed in what is written: the temporary folder's path is shown
+as ~/signals-project. Run times and the Python of pytest's first line are left
+out of the comparison. --check also fails when an output file is shown on no page.
 """
 
 import difflib
@@ -39,7 +39,9 @@ CHAPTER = ROOT / "docs" / "chapters" / "03-your-own-project.md"
 # Outputs that name versions, or that differ between Python 3.11 and 3.12+.
 PER_DJANGO = {"django-version", "manage-py-test", "pytest"}
 PASSWORD = "a-long-pass-for-alice"
-RUN_TIME = re.compile(r" in \d+\.\d+s")
+# Left out of the comparison: run times, and the line pytest starts with, which
+# names the machine's system and the exact Python.
+VARIES = re.compile(r" in \d+\.\d+s|^platform .*$", re.MULTILINE)
 ENV = {
     **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO", "PYTEST"))},
     "PYTHONUNBUFFERED": "1",
@@ -223,7 +225,7 @@ def main(check):
         for name, text in files.items():
             path = OUTPUTS / name
             old = path.read_text() if path.exists() else ""
-            if RUN_TIME.sub("", old) != RUN_TIME.sub("", text):  # not just a time
+            if VARIES.sub("", old) != VARIES.sub("", text):  # more than what varies
                 path.write_text(text)
         print(f"Wrote {len(files)} files to {OUTPUTS.relative_to(ROOT)}")
         return 0
@@ -232,7 +234,7 @@ def main(check):
     for name, text in files.items():
         committed = OUTPUTS / name
         old = committed.read_text() if committed.exists() else ""
-        if RUN_TIME.sub("", old) != RUN_TIME.sub("", text):
+        if VARIES.sub("", old) != VARIES.sub("", text):
             stale.append(name)
             sys.stdout.writelines(
                 difflib.unified_diff(

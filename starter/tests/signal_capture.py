@@ -17,8 +17,8 @@ def capture_signal(signal, sender=None):
     def record(**kwargs):
         calls.append(kwargs)
 
-    # weak=False: nothing else holds on to this inner function, and a weakly
-    # connected receiver may vanish. The disconnect() below is what ends it.
+    # weak=False: the signal itself keeps `record` alive until the disconnect()
+    # below, instead of relying on this function's frame to hold on to it.
     signal.connect(record, sender=sender, weak=False)
     try:
         yield calls
