@@ -49,7 +49,7 @@ def email_author_about_comment(sender, instance, created, raw, **kwargs):
     if instance.author_id == instance.post.author_id:
         return
     logger.info(
-        "[notify] post_save Comment(pk=%s): email the post's author (delivery=%s)",
+        "post_save Comment(pk=%s): email the post's author (delivery=%s)",
         instance.pk,
         settings.NOTIFY_DELIVERY,
     )
@@ -62,7 +62,7 @@ def email_author_about_comment(sender, instance, created, raw, **kwargs):
 def alert_new_login(sender, request, user, **kwargs):
     """Receiver of foo's ``user_login`` (connected in NotifyConfig.ready())."""
     logger.info(
-        "[notify] user_login user=%r: sign-in alert (delivery=%s)",
+        "user_login user=%r: sign-in alert (delivery=%s)",
         user.get_username(),
         settings.NOTIFY_DELIVERY,
     )
