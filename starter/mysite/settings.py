@@ -135,21 +135,29 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # --8<-- [end:login]
 
 # --8<-- [start:logging]
-# Receivers report through the logging module, each with a logger named after
-# its module (logging.getLogger(__name__)). Each app of yours gets an entry
-# below; its lines show up in the runserver terminal as "[audit.receivers] ...".
+# Receivers report through the logging module, each with a logger named after its
+# module: logging.getLogger(__name__). One handler on the root logger prints the
+# lines of every app, whatever its name, as "[audit.receivers] ...". Django's own
+# loggers print with their own handlers already: the filter keeps them out.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "not_django": {
+            "()": "django.utils.log.CallbackFilter",
+            "callback": lambda record: not record.name.startswith("django"),
+        },
+    },
     "formatters": {
-        "named": {"format": "[{name}] {message}", "style": "{"},
+        "module": {"format": "[{name}] {message}", "style": "{"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "named"},
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["not_django"],
+            "formatter": "module",
+        },
     },
-    "loggers": {
-        "accounts": {"handlers": ["console"], "level": "INFO"},
-        "audit": {"handlers": ["console"], "level": "INFO"},
-    },
+    "root": {"handlers": ["console"], "level": "INFO"},
 }
 # --8<-- [end:logging]
