@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "blog",
     # reliability (issue 5): counts failed logins through user_login_failed.
     "lockout",
+    # Chapter 1: blog's slug filled without a signal, in save() or in a service.
+    "without_signals",
 ]
 
 MIDDLEWARE = [
