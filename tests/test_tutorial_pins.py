@@ -34,10 +34,14 @@ def install_lines():
 def test_every_package_the_tutorial_installs_is_pinned_as_in_requirements():
     pins = pinned_requirements()
     found = []
-    for page, packages in install_lines():
+    for page, arguments in install_lines():
+        # Options, and the file after -r or -c, are not packages.
+        packages = [
+            argument
+            for before, argument in zip(["", *arguments], arguments, strict=False)
+            if not argument.startswith("-") and before not in {"-r", "-c"}
+        ]
         for package in packages:
-            if package.startswith("-"):
-                continue
             name, _, version = package.partition("==")
             found.append(canonical(name))
             assert version, f"{page}: {package} has no version"
