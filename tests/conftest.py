@@ -71,11 +71,10 @@ def comment(post, bob):
     return Comment.objects.create(post=post, author=bob, body="Nice post.")
 
 
-# --- reliability (issue 5): a test database in a file -----------------------------
-# Django's default test database for SQLite lives in memory, shared between
-# connections in a mode that locks whole tables and ignores the busy timeout.
-# Tests that run real threads (tests/test_lockout.py) need what the server gets:
-# a file, in WAL mode, with each thread waiting its turn to write.
+# A test database in a file. Django's default test database for SQLite lives in
+# memory, shared between connections in a mode that locks whole tables and
+# ignores the busy timeout. Tests that run real threads (tests/test_lockout.py)
+# need what the server gets: a file, in WAL mode, each thread waiting its turn.
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(
     django_db_modify_db_settings_parallel_suffix, tmp_path_factory
@@ -84,6 +83,3 @@ def django_db_modify_db_settings(
 
     test_settings = settings.DATABASES["default"].setdefault("TEST", {})
     test_settings["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
-
-
-# --- end reliability --------------------------------------------------------------

@@ -138,8 +138,10 @@ LOGIN_LOCKOUT_WINDOW = timedelta(minutes=15)
 # --8<-- [end:lockout_settings]
 # --- end reliability --------------------------------------------------------------
 
+# --8<-- [start:spam_words]
 # blog's pre_save receiver holds back a comment that contains any of these words.
 BLOG_SPAM_WORDS = ["casino", "viagra", "crypto giveaway"]
+# --8<-- [end:spam_words]
 
 # Where `make run` builds the tutorial; served at /tutorial/ while DEBUG is on.
 TUTORIAL_SITE_DIR = BASE_DIR / "site"
