@@ -51,6 +51,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # A form POST in a charset other than UTF-8 gets a 400 before anything reads
+    # its body (reading it raises, and raised again inside the error page: a 500).
+    "tutorial_site.middleware.FormCharsetMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
