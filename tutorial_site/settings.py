@@ -4,7 +4,9 @@ Local development needs no configuration. For anything else, set:
 
 - ``DJANGO_DEBUG``: ``1`` (default) or ``0``.
 - ``DJANGO_SECRET_KEY``: required when debug is off.
-- ``DJANGO_ALLOWED_HOSTS``: comma-separated host names, e.g. ``example.com,www.example.com``.
+- ``DJANGO_ALLOWED_HOSTS``: comma-separated host names, e.g. ``example.com,www.example.com``;
+  needed when debug is off (``check --deploy`` reports security.W020 without it).
+- ``DJANGO_HSTS_SECONDS``: how long browsers keep to HTTPS, when debug is off (3600).
 """
 
 import os
@@ -185,7 +187,16 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     # Start short: a browser remembers HSTS for this long, a mistake included.
-    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "3600"))
+    _hsts_seconds = os.environ.get("DJANGO_HSTS_SECONDS", "3600")
+    try:
+        SECURE_HSTS_SECONDS = int(_hsts_seconds)
+    except ValueError:
+        SECURE_HSTS_SECONDS = -1
+    if SECURE_HSTS_SECONDS < 0:
+        raise ImproperlyConfigured(
+            "DJANGO_HSTS_SECONDS must be a whole number of seconds (0 or more), "
+            f"not {_hsts_seconds!r}."
+        )
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     # Only a header flag: nothing is preloaded until you submit the domain at
     # hstspreload.org, which also requires a max-age of a year.
