@@ -237,17 +237,20 @@ if DEBUG and not TESTING:
     MIDDLEWARE = ["debug_toolbar.middleware.DebugToolbarMiddleware", *MIDDLEWARE]
 # The toolbar shows itself only to these addresses (runserver on loopback).
 INTERNAL_IPS = ["127.0.0.1", "::1"]
-# debug-toolbar's default panels, with ours added after its Signals panel.
+# debug-toolbar's default panels, with ours added after its Signals panel. The
+# five that show what a request carried come from tutorial_site/toolbar_panels.py:
+# the toolbar's own, with passwords, session keys, CSRF tokens, hashes and
+# typed user names masked.
 DEBUG_TOOLBAR_PANELS = [
-    "debug_toolbar.panels.history.HistoryPanel",
+    "tutorial_site.toolbar_panels.HistoryPanel",
     "debug_toolbar.panels.versions.VersionsPanel",
     "debug_toolbar.panels.timer.TimerPanel",
     "debug_toolbar.panels.settings.SettingsPanel",
-    "debug_toolbar.panels.headers.HeadersPanel",
-    "debug_toolbar.panels.request.RequestPanel",
-    "debug_toolbar.panels.sql.SQLPanel",
+    "tutorial_site.toolbar_panels.HeadersPanel",
+    "tutorial_site.toolbar_panels.RequestPanel",
+    "tutorial_site.toolbar_panels.SQLPanel",
     "debug_toolbar.panels.staticfiles.StaticFilesPanel",
-    "debug_toolbar.panels.templates.TemplatesPanel",
+    "tutorial_site.toolbar_panels.TemplatesPanel",
     "debug_toolbar.panels.alerts.AlertsPanel",
     "debug_toolbar.panels.cache.CachePanel",
     "debug_toolbar.panels.signals.SignalsPanel",
