@@ -28,6 +28,8 @@ from debug_toolbar.panels.headers import HeadersPanel as ToolbarHeadersPanel
 from debug_toolbar.panels.history import HistoryPanel as ToolbarHistoryPanel
 from debug_toolbar.panels.request import RequestPanel as ToolbarRequestPanel
 from debug_toolbar.panels.sql import SQLPanel as ToolbarSQLPanel
+from debug_toolbar.panels.sql.forms import SQLSelectForm
+from debug_toolbar.panels.sql.views import get_signed_data
 from debug_toolbar.panels.templates import TemplatesPanel as ToolbarTemplatesPanel
 from debug_toolbar.store import deserialize, serialize
 from django.conf import settings
@@ -170,19 +172,36 @@ class TemplatesPanel(MaskedStats, ToolbarTemplatesPanel):
     pass
 
 
-def masked_result(view):
-    """A view of the SQL panel (Sel, Expl, Prof) with its result rows masked:
-    "Sel" on a query of auth_user would show the password hash."""
+def rerun_safely(view):
+    """A view of the SQL panel's buttons (Sel, Expl, Prof), made safe.
+
+    They run a recorded query again. The toolbar offers them for every query,
+    an INSERT or an UPDATE too, and here the recorded values are masked: running
+    such a query again would write the masks into the database. So only a
+    SELECT is run again, and its result rows are masked ("Sel" on a query of
+    auth_user would show the password hash).
+    """
 
     @wraps(view)  # keeps its csrf_exempt, as the toolbar's page posts no token
-    def masked_view(request):
+    def safe_view(request):
+        verified = get_signed_data(request)
+        form = SQLSelectForm(verified) if verified else None
+        if form is not None and form.is_valid():
+            statement = form.cleaned_data["query"]["raw_sql"].lstrip()
+            if statement[:6].upper() != "SELECT":
+                return JsonResponse({"content": RERUN_REFUSED})
         response = view(request)
         if isinstance(response, JsonResponse):
-            content = deserialize(response.content.decode())
-            return JsonResponse(masked(content))
+            return JsonResponse(masked(deserialize(response.content.decode())))
         return response
 
-    return masked_view
+    return safe_view
+
+
+RERUN_REFUSED = (
+    "<p>Only a SELECT is run again here: this query writes, and its values "
+    "are masked in this panel.</p>"
+)
 
 
 class SQLPanel(MaskedStats, ToolbarSQLPanel):
@@ -190,7 +209,7 @@ class SQLPanel(MaskedStats, ToolbarSQLPanel):
     def get_urls(cls):
         return [
             path(
-                str(pattern.pattern), masked_result(pattern.callback), name=pattern.name
+                str(pattern.pattern), rerun_safely(pattern.callback), name=pattern.name
             )
             for pattern in super().get_urls()
         ]
