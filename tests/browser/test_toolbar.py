@@ -107,11 +107,11 @@ def test_wrong_password_toolbar_shows_user_login_failed(page, sent_panel_id):
 
 
 def test_the_open_toolbar_leaves_the_log_out_button_free_at_1280_pixels(
-    alice_page, toolbar, server_log
+    page, toolbar, server_log
 ):
-    page = alice_page
     page.set_viewport_size({"width": 1280, "height": 800})
-    page.goto("/")
+    # A login of its own: logging out ends the session that alice_page shares.
+    log_in(page)
     show_toolbar(page)
     toolbar_box = page.locator("#djDebugToolbar").bounding_box()
     log_out_button = page.get_by_role("button", name="Log out")
