@@ -13,6 +13,7 @@ breaks escaped, so user input cannot forge extra log lines.
 import logging
 import reprlib
 import threading
+import unicodedata
 from collections import Counter
 
 from django.contrib.auth import get_user_model
@@ -149,15 +150,28 @@ def fill_post_slug(sender, instance, raw, **kwargs):
 
 
 # --8<-- [start:hold_back_spam]
+def comparable(text):
+    """``text`` as the spam check compares it, so that look-alikes match.
+
+    NFKC turns full-width letters and other compatibility forms into plain
+    ones, casefold() ignores case in every script, and format characters
+    (Unicode category Cf: zero-width spaces and joiners, soft hyphens), which
+    change nothing on screen, are dropped.
+    """
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(char for char in text if unicodedata.category(char) != "Cf")
+    return unicodedata.normalize("NFKC", text.casefold())
+
+
 @receiver(pre_save, sender=Comment)
 def hold_back_spam(sender, instance, raw, **kwargs):
     # Only new comments are checked: a moderator who publishes a held-back
     # comment in the admin must not see it hidden again.
     if raw or not instance._state.adding:
         return
-    body = instance.body.lower()
+    body = comparable(instance.body)
     # spam_words(): BLOG_SPAM_WORDS lower-cased once (see blog/other_signals.py).
-    found = [word for word in spam_words() if word in body]
+    found = [word for word in spam_words() if comparable(word) in body]
     if found:
         instance.is_public = False
     logger.info(

@@ -83,3 +83,15 @@ def django_db_modify_db_settings(
 
     test_settings = settings.DATABASES["default"].setdefault("TEST", {})
     test_settings["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
+def turn_on_toolbar(settings):
+    """Turn the debug toolbar on for one test, as `make run` has it: DEBUG on,
+    its middleware first, its URLs routed (tests/toolbar_urls.py)."""
+    settings.DEBUG = True
+    settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, "debug_toolbar"]
+    settings.MIDDLEWARE = [
+        "debug_toolbar.middleware.DebugToolbarMiddleware",
+        *settings.MIDDLEWARE,
+    ]
+    settings.ROOT_URLCONF = "tests.toolbar_urls"
