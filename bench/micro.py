@@ -15,7 +15,7 @@ from django.dispatch import Signal
 
 try:
     # The "signals sent" recorder behind the project's debug-toolbar panel.
-    from signal_watch.panels import SignalRecorder
+    from signal_watch.recording import SignalRecorder
 except ImportError:
     SignalRecorder = None
 
