@@ -30,6 +30,7 @@ DJANGO_SIGNAL_MODULES = [
     "django.db.backends.signals",
     "django.db.models.signals",
     "django.test.signals",
+    "django.tasks.signals",  # Django 6.0+; on 5.2 the django-tasks app has them
 ]
 
 
