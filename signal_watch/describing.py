@@ -29,6 +29,7 @@ from uuid import UUID
 
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, QueryDict
+from django.template import Template
 from django.views.debug import get_default_exception_reporter_filter
 
 # Immutable values that refer to no other object: kept as they are.
@@ -334,6 +335,8 @@ def describe(value, _depth=0):
         return f"<QuerySet of {value.model._meta.label}>"  # never evaluated
     if issubclass(kind, QueryDict):
         return f"<QueryDict keys={short_text(sorted(value))}>"
+    if issubclass(kind, Template):  # template_rendered, in tests and with the toolbar
+        return f"<Template: {short_text(value.name)}>"
     if kind in _task_result_types():
         # The task and its state; its arguments may be anything, an address too.
         return f"<TaskResult: {value.task.module_path} {value.status}>"

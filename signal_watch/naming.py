@@ -34,7 +34,11 @@ class SignalNames:
 
 
 def all_signals():
-    """Every Signal assigned at module level in an imported module: {signal: path}."""
+    """Every Signal assigned at module level in an imported module: {signal: path}.
+
+    Also those assigned in the body of a class defined at module level, such
+    as debug-toolbar's DebugToolbar._created.
+    """
     candidates = {}
     for module_name, module in list(sys.modules.items()):
         try:
@@ -43,18 +47,29 @@ def all_signals():
             continue
         for attr, value in list(namespace.items()):
             # type(), not isinstance(): isinstance() would wake lazy objects up.
-            if issubclass(type(value), Signal):
+            kind = type(value)
+            if issubclass(kind, Signal):
                 candidates.setdefault(value, []).append((module_name, attr))
+            elif (
+                issubclass(kind, type)
+                and value.__dict__.get("__module__") == module_name
+            ):
+                for name, member in list(vars(value).items()):
+                    if issubclass(type(member), Signal):
+                        found = (module_name, f"{attr}.{name}")
+                        candidates.setdefault(member, []).append(found)
     return {signal: _best_path(found) for signal, found in candidates.items()}
 
 
-_ASSIGNMENT = "^{}\\s*(?::[^=\\n]*)?=(?!=)"
+# `name = ...` at the start of a line, or indented for a class attribute.
+_ASSIGNMENT = "^\\s*{}\\s*(?::[^=\\n]*)?=(?!=)"
 
 
 def _best_path(found):
     def defines(module_name, attr):
         source = _source_of(module_name)
-        return bool(source and re.search(_ASSIGNMENT.format(attr), source, re.M))
+        name = re.escape(attr.rpartition(".")[2])
+        return bool(source and re.search(_ASSIGNMENT.format(name), source, re.M))
 
     found.sort(key=lambda item: (not defines(*item), len(item[0]), item))
     return "{}.{}".format(*found[0])
