@@ -17,6 +17,7 @@ Two steps, so that a send stays cheap and nothing it carried stays alive:
   objects: either could query the database or reveal something private.
 """
 
+# --8<-- [start:imports]
 import contextlib
 import datetime
 import importlib
@@ -31,6 +32,8 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest, QueryDict
 from django.template import Template
 from django.views.debug import get_default_exception_reporter_filter
+
+# --8<-- [end:imports]
 
 # Immutable values that refer to no other object: kept as they are.
 PLAIN_TYPES = frozenset(
@@ -159,6 +162,7 @@ def pk_of(instance):
 
 
 # --- masking ----------------------------------------------------------------------
+# --8<-- [start:masking]
 
 # Besides what Django's error reports hide, never show session or CSRF data.
 EXTRA_HIDDEN = "SESSION|CSRF|COOKIE"
@@ -215,6 +219,9 @@ def is_masked_under(key, kept):
         and isinstance(kept, str)
         and bool(USER_NAME_KEYS.search(key))
     )
+
+
+# --8<-- [end:masking]
 
 
 # --- describing ---------------------------------------------------------------------

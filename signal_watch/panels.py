@@ -4,11 +4,14 @@ Add "signal_watch.panels.SignalsSentPanel" to DEBUG_TOOLBAR_PANELS. The
 recording itself is in recording.py, the text it shows in describing.py.
 """
 
+# --8<-- [start:imports]
 from debug_toolbar.panels import Panel
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .recording import SignalRecorder
+
+# --8<-- [end:imports]
 
 
 # --8<-- [start:panel]

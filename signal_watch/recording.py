@@ -19,6 +19,7 @@ journal, and each reads the part written while it was on, so they may stop in
 any order.
 """
 
+# --8<-- [start:imports]
 import functools
 import threading
 import weakref
@@ -42,6 +43,9 @@ from .describing import (
 )
 from .naming import SignalNames
 
+# --8<-- [end:imports]
+
+# --8<-- [start:state]
 ref = weakref.ref
 SEND_METHODS = ("send", "send_robust", "asend", "asend_robust")
 
@@ -72,8 +76,10 @@ _originals = {}  # method name -> Django's function, while instrumented
 # that came out; end is the number of entries by then, so the entries between
 # this one and end are the sends its receivers made. signal is a weak
 # reference; sender and the values of named are what describing.keep() keeps.
+# --8<-- [end:state]
 
 
+# --8<-- [start:wrapper]
 def _keep_named(named):
     # `named` is this call's own dict (Django's method got a copy): what must
     # not stay alive is replaced in place.
@@ -108,7 +114,6 @@ def _failures(responses):
     return sum(issubclass(type(response), Exception) for _, response in responses)
 
 
-# --8<-- [start:wrapper]
 def _sync_wrapper(method, original):
     # Bound once, as locals: each lookup saved is saved on every send.
     current, clock, no_receivers = _journal.get, perf_counter, NO_RECEIVERS
@@ -256,7 +261,6 @@ class SignalSend:
         return asdict(self)
 
 
-# --8<-- [start:recorder]
 class SignalRecorder:
     """Record the signals sent by the current thread or task between start() and stop().
 
@@ -306,8 +310,6 @@ class SignalRecorder:
             _recorders_on -= 1
             if _recorders_on == 0:
                 _restore()
-
-    # --8<-- [end:recorder]
 
     def __enter__(self):
         self.start()
