@@ -74,6 +74,7 @@ MORE = _More()
 # A kept model instance is the tuple (MODEL, weak reference, class name, pk).
 MODEL = object()
 GONE = "<no longer in memory>"
+_ref = weakref.ref
 
 
 def keep(value, _depth=0):
@@ -144,13 +145,18 @@ def _keep_dict(container, _depth):
 def keep_instance(instance):
     """(MODEL, weak reference, class name, primary key): the key as it is now,
     since saving changes it, masked where it is a secret (a session key)."""
-    pk_name = instance._meta.pk.name
+    pk_field = instance._meta.pk
     try:
-        hidden = _sensitive_keys[pk_name]
+        hidden = _sensitive_keys[pk_field.name]
     except KeyError:
-        hidden = is_sensitive(pk_name)
-    pk = masking().substitute if hidden else pk_of(instance)
-    return (MODEL, weakref.ref(instance), type(instance).__name__, pk)
+        hidden = is_sensitive(pk_field.name)
+    if hidden:
+        pk = masking().substitute
+    else:
+        pk = instance.__dict__.get(pk_field.attname, MORE)
+        if pk is MORE:  # a composite primary key, or not loaded
+            pk = pk_of(instance)
+    return (MODEL, _ref(instance), type(instance).__name__, pk)
 
 
 def pk_of(instance):

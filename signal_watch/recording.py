@@ -147,7 +147,8 @@ def _sync_wrapper(method, original):
                     if type(kind) is model_base:
                         named[key] = keep_instance(value)
                     elif kind in containers:  # pre_init's args and kwargs
-                        named[key] = keep_items(value)
+                        if value or kind is not tuple:
+                            named[key] = keep_items(value)
                     else:
                         try:
                             named[key] = ref(value)
