@@ -354,17 +354,17 @@ def test_a_stopped_recorder_records_nothing_more_from_threads_it_started():
     recorder = SignalRecorder()
     recorder.start()
     context = contextvars.copy_context()  # as asgiref's sync_to_async does
-    stopped = threading.Event()
+    sent, stopped = threading.Event(), threading.Event()
 
     def in_thread():
         signal.send(sender="thread, while on")
+        sent.set()
         stopped.wait(5)
         signal.send(sender="thread, after stop")
 
     thread = threading.Thread(target=context.run, args=(in_thread,))
     thread.start()
-    while not recorder.records:
-        threading.Event().wait(0.01)
+    assert sent.wait(5)
     recorder.stop()
     stopped.set()
     thread.join(5)
