@@ -9,6 +9,7 @@ Local development needs no configuration. For anything else, set:
 - ``DJANGO_HSTS_SECONDS``: how long browsers keep to HTTPS, when debug is off (3600).
 """
 
+# --8<-- [start:imports]
 import os
 import sys
 from datetime import timedelta
@@ -16,6 +17,8 @@ from importlib.util import find_spec
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
+
+# --8<-- [end:imports]
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
