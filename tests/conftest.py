@@ -87,3 +87,12 @@ def django_db_modify_db_settings(
 
 
 # --- end reliability --------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def real_server():
+    """One real runserver for the whole run (tests/live_server.py), started on first use."""
+    from tests.live_server import DemoServer
+
+    with DemoServer() as server:
+        yield server

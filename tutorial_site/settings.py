@@ -125,13 +125,17 @@ LOGOUT_REDIRECT_URL = "blog:post_list"
 
 # --- reliability (issue 5): failed-login lockout ----------------------------------
 # --8<-- [start:lockout_settings]
-# Django's ModelBackend, plus: a locked-out user name is refused before its
-# password is even checked.
+# Django's ModelBackend, plus: every login attempt is counted before its
+# password is checked, and refused unchecked once a limit is reached.
 AUTHENTICATION_BACKENDS = ["lockout.backends.LockoutBackend"]
-# After LOGIN_LOCKOUT_LIMIT failed logins for one user name, each less than
-# LOGIN_LOCKOUT_WINDOW after the one before, that name is refused until
-# LOGIN_LOCKOUT_WINDOW has passed since the last counted failure.
+# At most LOGIN_LOCKOUT_LIMIT wrong passwords are checked for one user name from
+# one client address, and LOGIN_LOCKOUT_NAME_LIMIT from all addresses together,
+# each attempt less than LOGIN_LOCKOUT_WINDOW after the one before. Then that
+# name is refused (from that address, or from all) until LOGIN_LOCKOUT_WINDOW
+# has passed since the last attempt let through. A right password clears the
+# count of its address.
 LOGIN_LOCKOUT_LIMIT = 5
+LOGIN_LOCKOUT_NAME_LIMIT = 20
 LOGIN_LOCKOUT_WINDOW = timedelta(minutes=15)
 # --8<-- [end:lockout_settings]
 # --- end reliability --------------------------------------------------------------

@@ -1,0 +1,106 @@
+"""The lockout against parallel guessing, on a real threaded server.
+
+Each test sends its attempts all at once, from threads, to runserver (one
+thread per request), with Django's real password hasher; the server logs every
+password it hashes, so the test counts how many were really checked
+(tests/counting_hasher.py). The limits are the settings' own: 5 wrong passwords
+per user name and client address, 20 per user name from all addresses.
+"""
+
+import threading
+import time
+
+from tests.live_server import PASSWORD, Visitor
+
+LIMIT = 5  # LOGIN_LOCKOUT_LIMIT
+NAME_LIMIT = 20  # LOGIN_LOCKOUT_NAME_LIMIT
+LOCKED_MESSAGE = "Too many failed logins for this user name."
+
+
+def all_at_once(attempts):
+    """Run the (visitor, username, password) attempts together; their (status, page)s.
+
+    Every visitor first opens the login form; then all submit it at the same
+    moment, each from its own thread.
+    """
+    tokens = [visitor.login_form() for visitor, _, _ in attempts]
+    start = threading.Barrier(len(attempts))
+    results = [None] * len(attempts)
+
+    def attempt(index):
+        visitor, username, password = attempts[index]
+        start.wait(timeout=60)
+        results[index] = visitor.log_in(username, password, tokens[index])
+
+    threads = [
+        threading.Thread(target=attempt, args=(i,)) for i in range(len(attempts))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=180)
+    return results
+
+
+def test_parallel_wrong_passwords_from_one_address_check_only_the_limit(real_server):
+    real_server.create_users("carol")
+    mark = real_server.log.mark()
+
+    results = all_at_once([(Visitor(real_server), "carol", "wrong") for _ in range(25)])
+
+    assert [status for status, _ in results] == [200] * 25
+    assert real_server.hashed_since(mark) == LIMIT
+    assert sum(LOCKED_MESSAGE in page for _, page in results) == 25 - LIMIT
+
+
+def test_parallel_wrong_passwords_from_many_addresses_check_only_the_name_limit(
+    real_server,
+):
+    real_server.create_users("dave")
+    mark = real_server.log.mark()
+    visitors = [Visitor(real_server, f"127.0.1.{n}") for n in range(1, 26)]
+
+    results = all_at_once([(visitor, "dave", "wrong") for visitor in visitors])
+
+    assert [status for status, _ in results] == [200] * 25
+    assert real_server.hashed_since(mark) == NAME_LIMIT
+
+
+def test_right_password_sent_while_wrong_ones_are_checked_is_refused(real_server):
+    real_server.create_users("erin")
+    attacker = Visitor(real_server, "127.0.2.1")
+    mark = real_server.log.mark()
+    right = {}
+
+    def right_password_a_little_later():
+        token = attacker.login_form()
+        time.sleep(0.3)
+        right["result"] = attacker.log_in("erin", PASSWORD, token)
+
+    late = threading.Thread(target=right_password_a_little_later)
+    late.start()
+    wrong = all_at_once(
+        [
+            (Visitor(real_server, attacker.address), "erin", f"guess-{n}")
+            for n in range(15)
+        ]
+    )
+    late.join(timeout=180)
+
+    assert [status for status, _ in wrong] == [200] * 15
+    status, page = right["result"]
+    assert status == 200 and LOCKED_MESSAGE in page  # not logged in
+    assert real_server.hashed_since(mark) == LIMIT
+
+
+def test_the_user_logs_in_from_another_address_during_the_attack(real_server):
+    real_server.create_users("frank")
+    attacker, user = "127.0.3.1", Visitor(real_server, "127.0.3.2")
+
+    results = all_at_once(
+        [(Visitor(real_server, attacker), "frank", f"guess-{n}") for n in range(15)]
+        + [(user, "frank", PASSWORD)]
+    )
+
+    assert [status for status, _ in results[:15]] == [200] * 15
+    assert results[-1][0] == 302  # logged in
