@@ -4,7 +4,9 @@ Each test uses a Signal() of its own or disconnects what it connects, so the
 project's receivers are left as they were.
 """
 
+# --8<-- [start:imports]
 import gc
+import threading
 
 import django.contrib.auth
 import pytest
@@ -17,6 +19,7 @@ from foo.signals import user_login
 from foo.views import LoginView
 
 
+# --8<-- [end:imports]
 # --8<-- [start:dispatch_uid]
 def test_connecting_the_same_function_twice_keeps_one_receiver():
     ping = Signal()
@@ -229,3 +232,31 @@ def test_foo_signal_has_bars_listener():
 
 
 # --8<-- [end:has_listeners]
+
+
+# --8<-- [start:every_thread]
+def test_a_receiver_connected_in_one_thread_hears_every_threads_sends():
+    ping = Signal()
+    heard = []
+
+    def receiver(sender, **kwargs):
+        heard.append((sender, threading.current_thread().name))
+
+    ping.connect(receiver)  # as if "for the length of my request"
+    try:
+        other = threading.Thread(
+            target=ping.send, kwargs={"sender": "their request"}, name="theirs"
+        )
+        other.start()
+        other.join()
+        ping.send(sender="my request")
+    finally:
+        ping.disconnect(receiver)
+
+    assert heard == [
+        ("their request", "theirs"),
+        ("my request", threading.current_thread().name),
+    ]
+
+
+# --8<-- [end:every_thread]

@@ -237,7 +237,8 @@ DEBUG_TOOLBAR_PANELS = [
     "debug_toolbar.panels.request.RequestPanel",
     "debug_toolbar.panels.sql.SQLPanel",
     "debug_toolbar.panels.staticfiles.StaticFilesPanel",
-    "debug_toolbar.panels.templates.TemplatesPanel",
+    # debug-toolbar's Templates panel, minus what other requests render meanwhile.
+    "tutorial_site.toolbar.TemplatesPanel",
     "debug_toolbar.panels.alerts.AlertsPanel",
     "debug_toolbar.panels.cache.CachePanel",
     "debug_toolbar.panels.signals.SignalsPanel",
