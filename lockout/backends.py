@@ -1,3 +1,4 @@
+# --8<-- [start:imports]
 import logging
 import math
 
@@ -17,6 +18,7 @@ from .counting import (
 )
 
 logger = logging.getLogger(__name__)
+# --8<-- [end:imports]
 
 
 # --8<-- [start:backend]
@@ -60,9 +62,6 @@ class LockoutBackend(ModelBackend):
         return user
 
 
-# --8<-- [end:backend]
-
-
 def tell(request, message):
     """Show ``message`` on the next page, if there is a request to show it to."""
     if request is not None:
@@ -76,3 +75,6 @@ def locked_out_message(username, address):
         "Too many failed logins for this user name. Logging in with it is "
         f"paused: try again in {minutes} minute{'s' if minutes != 1 else ''}."
     )
+
+
+# --8<-- [end:backend]

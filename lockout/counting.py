@@ -9,6 +9,7 @@ together cannot all slip through. An attempt whose password proves right
 gives its places back.
 """
 
+# --8<-- [start:imports]
 import ipaddress
 
 from django.conf import settings
@@ -17,6 +18,8 @@ from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from .models import ALL_ADDRESSES, FailedLogins
+
+# --8<-- [end:imports]
 
 USERNAME_MAX_LENGTH = FailedLogins._meta.get_field("username").max_length
 
@@ -55,6 +58,7 @@ def client_address(request):
     return str(address)
 
 
+# --8<-- [start:reserve]
 def counters(address):
     """(client address, limit) of the two counters an attempt goes through."""
     return [
@@ -63,7 +67,6 @@ def counters(address):
     ]
 
 
-# --8<-- [start:reserve]
 def reserve_attempt(username, address):
     """Count one attempt before its password is checked; False if it must be refused.
 

@@ -1,5 +1,6 @@
 """Receivers of lockout. Importing this module connects them (see LockoutConfig)."""
 
+# --8<-- [start:imports]
 import logging
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.dispatch import receiver
 from .counting import client_address, countable, failures, locked_until
 
 logger = logging.getLogger(__name__)
+# --8<-- [end:imports]
 
 
 # --8<-- [start:receiver]
