@@ -66,8 +66,27 @@ class Visitor:
         self.address = address
         self.cookies = {}
 
-    def request(self, method, path, fields=None, timeout=120):
-        """(status, headers, text) of one request; cookies kept, no redirect followed."""
+    def connect(self, timeout=120):
+        """A connection to the server, open: a request sent on it starts at once.
+
+        runserver accepts connections one at a time, into a queue of 10: many
+        requests sent together on new connections would wait there, or be
+        refused, instead of running side by side.
+        """
+        connection = http.client.HTTPConnection(
+            "127.0.0.1",
+            self.server.port,
+            timeout=timeout,
+            source_address=(self.address, 0),
+        )
+        connection.connect()
+        return connection
+
+    def request(self, method, path, fields=None, connection=None):
+        """(status, headers, text) of one request; cookies kept, no redirect followed.
+
+        On ``connection`` if given (see connect()), else on a new one.
+        """
         headers = {"Host": f"127.0.0.1:{self.server.port}"}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
@@ -75,12 +94,7 @@ class Visitor:
         if fields is not None:
             body = urlencode(fields)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        connection = http.client.HTTPConnection(
-            "127.0.0.1",
-            self.server.port,
-            timeout=timeout,
-            source_address=(self.address, 0),
-        )
+        connection = connection or self.connect()
         try:
             connection.request(method, path, body=body, headers=headers)
             response = connection.getresponse()
@@ -98,12 +112,13 @@ class Visitor:
         assert status == 200, status
         return csrf_token_in(text)
 
-    def log_in(self, username, password, token):
+    def log_in(self, username, password, token, connection=None):
         """POST the login form; (status, page text)."""
         status, _, text = self.request(
             "POST",
             LOGIN_URL,
             {"username": username, "password": password, "csrfmiddlewaretoken": token},
+            connection,
         )
         return status, text
 

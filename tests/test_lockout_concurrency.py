@@ -20,17 +20,20 @@ LOCKED_MESSAGE = "Too many failed logins for this user name."
 def all_at_once(attempts):
     """Run the (visitor, username, password) attempts together; their (status, page)s.
 
-    Every visitor first opens the login form; then all submit it at the same
-    moment, each from its own thread.
+    Every visitor first opens the login form and a connection; then all
+    submit the form at the same moment, each from its own thread.
     """
     tokens = [visitor.login_form() for visitor, _, _ in attempts]
+    connections = [visitor.connect() for visitor, _, _ in attempts]
     start = threading.Barrier(len(attempts))
     results = [None] * len(attempts)
 
     def attempt(index):
         visitor, username, password = attempts[index]
         start.wait(timeout=60)
-        results[index] = visitor.log_in(username, password, tokens[index])
+        results[index] = visitor.log_in(
+            username, password, tokens[index], connections[index]
+        )
 
     threads = [
         threading.Thread(target=attempt, args=(i,)) for i in range(len(attempts))

@@ -15,6 +15,11 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+# --8<-- [start:logging_imports]
+from django.utils.log import DEFAULT_LOGGING
+
+# --8<-- [end:logging_imports]
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = os.environ.get("DJANGO_DEBUG", "1").lower() in {"1", "true", "yes", "on"}
@@ -162,6 +167,11 @@ LOGGING = {
             "()": "django.utils.log.CallbackFilter",
             "callback": lambda record: not record.name.startswith("django"),
         },
+        # Control characters that visitors send (ESC, CR, ...) are printed as
+        # escapes, so they cannot recolour the terminal or fake a line in it.
+        "escape_controls": {
+            "()": "tutorial_site.logging_filters.EscapeControlCharacters",
+        },
     },
     "formatters": {
         "module": {"format": "[{name}] {message}", "style": "{"},
@@ -170,7 +180,7 @@ LOGGING = {
         "apps_console": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
-            "filters": ["not_django"],
+            "filters": ["not_django", "escape_controls"],
             "formatter": "module",
         },
     },
@@ -328,3 +338,22 @@ LOGGING["loggers"] |= {
     for name in ("django_tasks", "django_tasks_db")
 }
 # --- end of issue 6 -----------------------------------------------------------------
+
+
+# --- The terminal: every line escaped -------------------------------------------------
+# --8<-- [start:escape_everywhere]
+# runserver's line for each request, and while DEBUG is on the errors of
+# django.request and its siblings, come from the handlers that Django defines in
+# DEFAULT_LOGGING. They are defined here again, as Django has them, and every
+# handler that writes to the terminal gets the escape_controls filter: Django 5.2
+# prints a request line as it was received.
+for section in ("filters", "formatters", "handlers", "loggers"):
+    LOGGING[section] = {**DEFAULT_LOGGING[section], **LOGGING[section]}
+for name, handler in LOGGING["handlers"].items():
+    filters = handler.get("filters", [])
+    if handler["class"] == "logging.StreamHandler" and "escape_controls" not in filters:
+        LOGGING["handlers"][name] = {
+            **handler,
+            "filters": [*filters, "escape_controls"],
+        }
+# --8<-- [end:escape_everywhere]

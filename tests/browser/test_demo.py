@@ -115,7 +115,9 @@ def test_clean_comment_is_published(
     expect(page.locator(".comment").filter(has_text=body)).to_have_count(1)
     ((pk, is_public),) = comment_rows(demo_server, body)
     assert is_public == 1
-    server_log.wait_for(rf"^\[blog\.signals\] post_save Comment\(pk={pk}\) created=True ", since)
+    server_log.wait_for(
+        rf"^\[blog\.signals\] post_save Comment\(pk={pk}\) created=True ", since
+    )
     assert "[blog.signals] pre_save Comment is_public=True" in server_log.signal_lines(
         since
     )
@@ -137,7 +139,9 @@ def test_spammy_comment_is_held_back_with_a_message(
     expect(page.get_by_text(body)).to_have_count(0)
     ((pk, is_public),) = comment_rows(demo_server, body)
     assert is_public == 0  # stored, but not shown
-    server_log.wait_for(rf"^\[blog\.signals\] post_save Comment\(pk={pk}\) created=True ", since)
+    server_log.wait_for(
+        rf"^\[blog\.signals\] post_save Comment\(pk={pk}\) created=True ", since
+    )
     assert (
         "[blog.signals] pre_save Comment is_public=False (held back: contains 'casino')"
         in server_log.signal_lines(since)
