@@ -1,4 +1,4 @@
-"""The toolbar's Templates panel hears its own request only (tutorial_site/toolbar.py).
+"""The toolbar's Templates panel hears its own request only (tutorial_site/templates_panel.py).
 
 debug-toolbar's Templates panel connects to template_rendered while a request
 is handled. Receivers are global: under `make run`'s threaded server it also
@@ -92,7 +92,7 @@ def new_panel(settings):
     from debug_toolbar.panels import templates
     from debug_toolbar.toolbar import DebugToolbar
 
-    from tutorial_site.toolbar import TemplatesPanel
+    from tutorial_site.templates_panel import TemplatesPanel
 
     def new_panel(upstream=False):
         def get_response(request):

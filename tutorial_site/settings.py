@@ -248,7 +248,7 @@ DEBUG_TOOLBAR_PANELS = [
     "debug_toolbar.panels.sql.SQLPanel",
     "debug_toolbar.panels.staticfiles.StaticFilesPanel",
     # debug-toolbar's Templates panel, minus what other requests render meanwhile.
-    "tutorial_site.toolbar.TemplatesPanel",
+    "tutorial_site.templates_panel.TemplatesPanel",
     "debug_toolbar.panels.alerts.AlertsPanel",
     "debug_toolbar.panels.cache.CachePanel",
     "debug_toolbar.panels.signals.SignalsPanel",
@@ -348,7 +348,7 @@ LOGGING["loggers"] |= {
 # handler that writes to the terminal gets the escape_controls filter: Django 5.2
 # prints a request line as it was received.
 for section in ("filters", "formatters", "handlers", "loggers"):
-    LOGGING[section] = {**DEFAULT_LOGGING[section], **LOGGING[section]}
+    LOGGING[section] = {**DEFAULT_LOGGING[section], **LOGGING.get(section, {})}
 for name, handler in LOGGING["handlers"].items():
     filters = handler.get("filters", [])
     if handler["class"] == "logging.StreamHandler" and "escape_controls" not in filters:
