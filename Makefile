@@ -9,7 +9,7 @@ PORT ?= 8000
 # Reinstall only when requirements.txt changes: a second `make run` is fast.
 INSTALLED := $(VENV)/.installed-requirements
 # The pages include code and outputs from the project's files, so those count too.
-DOCS_SOURCES := mkdocs.yml $(shell find docs foo bar blog tests scripts tutorial_site -type f \( -name '*.md' -o -name '*.py' -o -name '*.html' -o -name '*.txt' \) -not -path '*/__pycache__/*' 2>/dev/null)
+DOCS_SOURCES := mkdocs.yml pyproject.toml $(shell find docs foo bar blog lockout signal_watch tests scripts tutorial_site starter without_signals -type f \( -name '*.md' -o -name '*.py' -o -name '*.html' -o -name '*.txt' -o -name '*.ini' \) -not -path '*/__pycache__/*' -not -path '*/.venv*' 2>/dev/null)
 
 .PHONY: run test install setup lint docs docs-build outputs clean signalmap-docs
 
@@ -39,7 +39,7 @@ BROWSER_TIMEOUT ?= 300
 # go to __pycache__/, which git ignores.
 test: export PYTHONDONTWRITEBYTECODE =
 
-test: install chromium
+test: install chromium test-starter
 	@log=$$(mktemp); \
 	timeout --signal=INT --kill-after=15 $(BROWSER_TIMEOUT) \
 		$(BROWSER_PYTEST) > "$$log" 2>&1 & browser=$$!; \
@@ -144,3 +144,45 @@ bench-docs: install
 
 worker: setup
 	DJANGO_TASKS_BACKEND=database $(BIN)/python manage.py db_worker
+
+# --- starter/: the project that chapter 3 builds, tested on its own ---------------
+# Its tests run with its own settings, in virtualenvs that hold only
+# starter/requirements.txt (Django, pytest and pytest-django): one on $(PYTHON)
+# (Django 5.2), one on a Python 3.12 or newer (Django 6.1). Then
+# scripts/starter_outputs.py replays the chapter and compares what it prints with
+# docs/outputs/starter/; `make starter-outputs` rewrites those files.
+STARTER_VENV := .venv-starter
+STARTER_VENV_DJANGO6 := .venv-starter-django6
+# A Python 3.12 or newer: python3.14, 3.13 or 3.12 on PATH, else the newest
+# such version pyenv has installed.
+NEWER_PYTHON ?= $(shell for v in 3.14 3.13 3.12; do \
+	p=$$(command -v python$$v) && "$$p" -c '' 2>/dev/null && { echo "$$p"; exit; }; \
+	installed=$$(pyenv versions --bare 2>/dev/null | grep "^$$v\." | tail -n 1); \
+	[ -n "$$installed" ] && p=$$(PYENV_VERSION=$$installed pyenv which python$$v 2>/dev/null) \
+		&& { echo "$$p"; exit; }; \
+	done)
+
+.PHONY: test-starter starter-outputs
+
+test-starter: $(STARTER_VENV)/.installed $(STARTER_VENV_DJANGO6)/.installed
+	@for venv in $(STARTER_VENV) $(STARTER_VENV_DJANGO6); do \
+		echo "starter/ on Django $$($$venv/bin/python -m django --version):"; \
+		(cd starter && env -u DJANGO_SETTINGS_MODULE -u PYTEST_ADDOPTS \
+			../$$venv/bin/python -m pytest -q -W error -p no:cacheprovider) \
+		&& $$venv/bin/python scripts/starter_outputs.py --check || exit 1; \
+	done
+
+starter-outputs: $(STARTER_VENV)/.installed $(STARTER_VENV_DJANGO6)/.installed
+	$(STARTER_VENV)/bin/python scripts/starter_outputs.py
+	$(STARTER_VENV_DJANGO6)/bin/python scripts/starter_outputs.py
+
+$(STARTER_VENV)/.installed: starter/requirements.txt
+	rm -rf $(STARTER_VENV) && $(PYTHON) -m venv $(STARTER_VENV)
+	$(STARTER_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r $<
+	@touch $@
+
+$(STARTER_VENV_DJANGO6)/.installed: starter/requirements.txt
+	@if [ -z "$(NEWER_PYTHON)" ]; then echo "No Python 3.12 or newer (on PATH or in pyenv) to test starter/ on Django 6.1."; exit 1; fi
+	rm -rf $(STARTER_VENV_DJANGO6) && $(NEWER_PYTHON) -m venv $(STARTER_VENV_DJANGO6)
+	$(STARTER_VENV_DJANGO6)/bin/python -m pip install --quiet --disable-pip-version-check -r $<
+	@touch $@
