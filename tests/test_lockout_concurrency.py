@@ -12,16 +12,19 @@ import time
 
 from tests.live_server import PASSWORD, Visitor
 
+HASHED = r"^\[tests\.counting_hasher\] password hashed$"
+
 LIMIT = 5  # LOGIN_LOCKOUT_LIMIT
 NAME_LIMIT = 20  # LOGIN_LOCKOUT_NAME_LIMIT
 LOCKED_MESSAGE = "Too many failed logins for this user name."
 
 
 def all_at_once(attempts):
-    """Run the (visitor, username, password) attempts together; their (status, page)s.
+    """Run the (visitor, username, password) attempts together.
 
     Every visitor first opens the login form and a connection; then all
-    submit the form at the same moment, each from its own thread.
+    submit the form at the same moment, each from its own thread. Returns
+    (status, page, answered_at) for each, answered_at from time.monotonic().
     """
     tokens = [visitor.login_form() for visitor, _, _ in attempts]
     connections = [visitor.connect() for visitor, _, _ in attempts]
@@ -31,9 +34,10 @@ def all_at_once(attempts):
     def attempt(index):
         visitor, username, password = attempts[index]
         start.wait(timeout=60)
-        results[index] = visitor.log_in(
+        status, page = visitor.log_in(
             username, password, tokens[index], connections[index]
         )
+        results[index] = (status, page, time.monotonic())
 
     threads = [
         threading.Thread(target=attempt, args=(i,)) for i in range(len(attempts))
@@ -45,15 +49,19 @@ def all_at_once(attempts):
     return results
 
 
+def statuses(results):
+    return [status for status, _, _ in results]
+
+
 def test_parallel_wrong_passwords_from_one_address_check_only_the_limit(real_server):
     real_server.create_users("carol")
     mark = real_server.log.mark()
 
     results = all_at_once([(Visitor(real_server), "carol", "wrong") for _ in range(25)])
 
-    assert [status for status, _ in results] == [200] * 25
+    assert statuses(results) == [200] * 25
     assert real_server.hashed_since(mark) == LIMIT
-    assert sum(LOCKED_MESSAGE in page for _, page in results) == 25 - LIMIT
+    assert sum(LOCKED_MESSAGE in page for _, page, _ in results) == 25 - LIMIT
 
 
 def test_parallel_wrong_passwords_from_many_addresses_check_only_the_name_limit(
@@ -65,34 +73,35 @@ def test_parallel_wrong_passwords_from_many_addresses_check_only_the_name_limit(
 
     results = all_at_once([(visitor, "dave", "wrong") for visitor in visitors])
 
-    assert [status for status, _ in results] == [200] * 25
+    assert statuses(results) == [200] * 25
     assert real_server.hashed_since(mark) == NAME_LIMIT
 
 
 def test_right_password_sent_while_wrong_ones_are_checked_is_refused(real_server):
     real_server.create_users("erin")
-    attacker = Visitor(real_server, "127.0.2.1")
+    attacker = "127.0.2.1"
+    late = Visitor(real_server, attacker)
+    token = late.login_form()
     mark = real_server.log.mark()
     right = {}
 
-    def right_password_a_little_later():
-        token = attacker.login_form()
-        time.sleep(0.3)
-        right["result"] = attacker.log_in("erin", PASSWORD, token)
+    def right_password_once_the_checks_have_started():
+        # When the server has started to check five of the wrong ones.
+        real_server.log.wait_for(HASHED, since=mark, count=LIMIT, timeout=120)
+        status, page = late.log_in("erin", PASSWORD, token)
+        right.update(status=status, page=page, answered_at=time.monotonic())
 
-    late = threading.Thread(target=right_password_a_little_later)
-    late.start()
+    thread = threading.Thread(target=right_password_once_the_checks_have_started)
+    thread.start()
     wrong = all_at_once(
-        [
-            (Visitor(real_server, attacker.address), "erin", f"guess-{n}")
-            for n in range(15)
-        ]
+        [(Visitor(real_server, attacker), "erin", f"guess-{n}") for n in range(15)]
     )
-    late.join(timeout=180)
+    thread.join(timeout=180)
 
-    assert [status for status, _ in wrong] == [200] * 15
-    status, page = right["result"]
-    assert status == 200 and LOCKED_MESSAGE in page  # not logged in
+    assert statuses(wrong) == [200] * 15
+    assert right["status"] == 200 and LOCKED_MESSAGE in right["page"]  # refused
+    # ... while wrong passwords were still being checked.
+    assert right["answered_at"] < max(answered_at for _, _, answered_at in wrong)
     assert real_server.hashed_since(mark) == LIMIT
 
 
@@ -105,5 +114,5 @@ def test_the_user_logs_in_from_another_address_during_the_attack(real_server):
         + [(user, "frank", PASSWORD)]
     )
 
-    assert [status for status, _ in results[:15]] == [200] * 15
+    assert statuses(results[:15]) == [200] * 15
     assert results[-1][0] == 302  # logged in
