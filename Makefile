@@ -52,6 +52,17 @@ test: install chromium test-starter
 		echo "The browser tests were stopped after $(BROWSER_TIMEOUT) s."; fi; \
 	exit $$(( others || browser_status ))
 
+# Django's own tests of signals and the dispatcher, run with a "Signals sent"
+# recording on the whole time (tests/django_suites/run.py); Django's source
+# distribution is fetched once into ~/.cache. DJANGO_SUITES_PYTHON runs them on
+# the Django of another virtualenv (the Django 6.1 one, say).
+DJANGO_SUITES_PYTHON ?= $(BIN)/python
+.PHONY: django-suites
+django-suites: install
+	$(DJANGO_SUITES_PYTHON) -m tests.django_suites.run
+
+test: django-suites
+
 install: $(INSTALLED)
 
 # Debian's Chromium for the browser tests: Playwright must never download its own.

@@ -9,6 +9,7 @@ Local development needs no configuration. For anything else, set:
 - ``DJANGO_HSTS_SECONDS``: how long browsers keep to HTTPS, when debug is off (3600).
 """
 
+# --8<-- [start:imports]
 import os
 import sys
 from datetime import timedelta
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+# --8<-- [end:imports]
 # --8<-- [start:logging_imports]
 from django.utils.log import DEFAULT_LOGGING
 
