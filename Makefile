@@ -9,7 +9,7 @@ PORT ?= 8000
 # Reinstall only when requirements.txt changes: a second `make run` is fast.
 INSTALLED := $(VENV)/.installed-requirements
 # The pages include code and outputs from the project's files, so those count too.
-DOCS_SOURCES := mkdocs.yml pyproject.toml $(shell find docs foo bar blog tests scripts tutorial_site starter without_signals -type f \( -name '*.md' -o -name '*.py' -o -name '*.html' -o -name '*.txt' -o -name '*.ini' \) -not -path '*/__pycache__/*' -not -path '*/.venv*' 2>/dev/null)
+DOCS_SOURCES := mkdocs.yml pyproject.toml $(shell find docs foo bar blog lockout signal_watch tests scripts tutorial_site starter without_signals -type f \( -name '*.md' -o -name '*.py' -o -name '*.html' -o -name '*.txt' -o -name '*.ini' \) -not -path '*/__pycache__/*' -not -path '*/.venv*' 2>/dev/null)
 
 .PHONY: run test install setup lint docs docs-build outputs clean signalmap-docs
 
