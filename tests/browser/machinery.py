@@ -18,6 +18,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from contextlib import closing
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -263,7 +264,9 @@ class LiveServer:
     def query(self, sql, params=()):
         """Rows from the server's database, read-only, without Django's ORM."""
         uri = f"{self.db_path.as_uri()}?mode=ro"
-        with sqlite3.connect(uri, uri=True, timeout=5) as connection:
+        # closing(): a connection's own `with` ends a transaction but leaves the
+        # connection open, and Python 3.13 warns about it (ResourceWarning).
+        with closing(sqlite3.connect(uri, uri=True, timeout=5)) as connection:
             return connection.execute(sql, params).fetchall()
 
     def describe(self):
