@@ -31,7 +31,8 @@ def project_signals():
     found = []
     for path in ROOT.rglob("*.py"):
         relative = path.relative_to(ROOT)
-        if relative.parts[0] in {".venv", "tests", "site"}:
+        # Not the virtualenvs (.venv, .venv-django6) nor other hidden folders.
+        if relative.parts[0].startswith(".") or relative.parts[0] in {"tests", "site"}:
             continue
         module = ".".join(relative.with_suffix("").parts)
         found += [
