@@ -14,6 +14,7 @@ from django.dispatch import receiver
 
 from bar.signals import client_address
 from blog.models import Comment
+from tutorial_site.tasks_framework import TaskResultStatus, task_finished
 
 from . import tasks
 
@@ -67,3 +68,27 @@ def alert_new_login(sender, request, user, **kwargs):
         settings.NOTIFY_DELIVERY,
     )
     deliver(tasks.email_login_alert, user.pk, client_address(request))
+
+
+# --8<-- [start:task_failed]
+@receiver(task_finished, dispatch_uid="notify.task_failed")
+def report_failed_task(sender, task_result, **kwargs):
+    """Say so when one of notify's tasks fails: its email was never sent.
+
+    task_finished comes from the process that ran the task: the request's with
+    the immediate backend, the worker's with the database backend. The framework
+    logs the traceback itself (tutorial_site/settings.py sends it to stderr).
+    """
+    task_path = task_result.task.module_path
+    if not task_path.startswith(f"{tasks.__name__}."):
+        return  # another app's task
+    if task_result.status != TaskResultStatus.FAILED:
+        return
+    logger.warning(
+        "[notify] task_finished %s failed (%s): no email was sent",
+        task_path,
+        task_result.errors[-1].exception_class_path,
+    )
+
+
+# --8<-- [end:task_failed]

@@ -10,10 +10,11 @@ Local development needs no configuration. For anything else, set:
 import os
 import sys
 from datetime import timedelta
-from importlib.util import find_spec
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
+
+from tutorial_site import tasks_framework
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -277,24 +278,14 @@ NOTIFY_EMAIL_SECONDS = 0.05
 
 # --8<-- [start:tasks]
 # Django 6 ships the Tasks framework as django.tasks; on 5.2 the django-tasks
-# backport provides the same API. django_tasks_db is the database backend and its
-# `db_worker` command (`make worker`).
-_TASKS_BUILT_IN = find_spec("django.tasks") is not None
-INSTALLED_APPS += [
-    *([] if _TASKS_BUILT_IN else ["django_tasks"]),
-    "django_tasks_db",
-    "notify",
-    "bench",
-]
+# backport provides the same API as an app (tasks_framework.APPS).
+# django_tasks_db is the database backend and its `db_worker` command (`make worker`).
+INSTALLED_APPS += [*tasks_framework.APPS, "django_tasks_db", "notify", "bench"]
 # "immediate" (default) runs a task in the process that enqueues it, so `make run`
 # needs nothing more. "database" stores it for a separate worker process:
 # DJANGO_TASKS_BACKEND=database make run, and `make worker` in a second terminal.
 TASKS_BACKENDS = {
-    "immediate": (
-        "django.tasks.backends.immediate.ImmediateBackend"
-        if _TASKS_BUILT_IN
-        else "django_tasks.backends.immediate.ImmediateBackend"
-    ),
+    "immediate": tasks_framework.IMMEDIATE_BACKEND,
     "database": "django_tasks_db.DatabaseBackend",
 }
 _tasks_backend = os.environ.get("DJANGO_TASKS_BACKEND", "immediate")
@@ -305,6 +296,15 @@ if _tasks_backend not in TASKS_BACKENDS:
 TASKS = {"default": {"BACKEND": TASKS_BACKENDS[_tasks_backend]}}
 # --8<-- [end:tasks]
 LOGGING["loggers"]["notify"] = {"handlers": ["signals_console"], "level": "INFO"}
+# A failed task's traceback, from the framework's own logger (its name differs
+# between django.tasks and the backport), to the same place as a failed receiver's.
+LOGGING["loggers"][tasks_framework.LOGGER] = {
+    "handlers": ["errors_console"],
+    "level": "ERROR",
+    "propagate": False,
+}
+# The task signals in the toolbar's Signals panel, beside Django's own.
+DEBUG_TOOLBAR_CONFIG["EXTRA_SIGNALS"] += tasks_framework.SIGNALS
 # --- end of issue 6 -----------------------------------------------------------------
 
 # The loggers that print receivers' lines in the runserver terminal. The tests and

@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand
 
 from bench.latency import run_latency
 from bench.micro import QUICK_RECORDER_PLAN, RecorderPlan, run_micro
+from tutorial_site import tasks_framework
 
 # (micro repeats, seconds per micro timing, comment posts, logins, how the
 # recorder is timed) per profile.
@@ -45,7 +46,12 @@ def machine():
         "platform": platform.platform(),
         "python": platform.python_version(),
         "django": django.get_version(),
-        "django_tasks": importlib.metadata.version("django-tasks"),
+        # The backport's version; Django 6.0 and later have the Tasks built in.
+        "django_tasks": (
+            "built in"
+            if tasks_framework.BUILT_IN
+            else importlib.metadata.version("django-tasks")
+        ),
         "django_tasks_db": importlib.metadata.version("django-tasks-db"),
         "database": "SQLite (WAL, synchronous=NORMAL), throwaway file",
     }
