@@ -163,3 +163,41 @@ def test_on_5_2_the_backport_sends_task_signals_of_its_own():
     ):
         add.enqueue(1, 1)
     assert len(enqueued) == len(started) == len(finished) == 1
+
+
+@pytest.mark.django_db
+def test_the_database_worker_sends_its_backend_instance_not_its_class(settings):
+    # django-tasks-db 0.13's db_worker passes task.get_backend() (an instance) as
+    # the sender of task_started and of a successful task_finished; backends, and
+    # the worker for a failed task, send the backend's class. Filter on the sender
+    # with care.
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    backend = task_backends["default"]
+    with capture_signal(task_enqueued) as enqueued:
+        succeeds, fails = add.enqueue(2, 3), fail.enqueue()
+    worker = Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
+    with (
+        capture_signal(task_started) as started,
+        capture_signal(task_finished) as finished,
+    ):
+        for result in (succeeds, fails):
+            worker.run_task(DBTaskResult.objects.get(id=result.id))
+
+    assert [call.sender for call in enqueued] == [type(backend)] * 2
+    assert [call.sender for call in started] == [backend] * 2
+    assert [(call.sender, call.kwargs["task_result"].status) for call in finished] == [
+        (backend, TaskResultStatus.SUCCESSFUL),
+        (type(backend), TaskResultStatus.FAILED),  # the class again
+    ]
