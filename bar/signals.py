@@ -34,7 +34,7 @@ def record_login(sender, request, user, **kwargs):
     # %r quotes the values and escapes line breaks, so a user name such as
     # "a\r\nFAKE LINE" cannot forge a second line in the log.
     logger.info(
-        "[bar] user_login sender=%s user=%r remote_addr=%r record_id=%s",
+        "user_login sender=%s user=%r remote_addr=%r record_id=%s",
         sender.__name__,
         user.get_username(),
         record.remote_addr,

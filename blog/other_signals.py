@@ -36,7 +36,7 @@ def report_request_exception(sender, request, **kwargs):
     # logged: its message could quote user input or a secret.
     exception = sys.exception()
     logger.info(
-        "[blog] got_request_exception path=%r exception=%s",
+        "got_request_exception path=%r exception=%s",
         request.path,
         type(exception).__name__,
     )
@@ -51,7 +51,7 @@ def report_migration_plan(sender, app_config, using, plan=None, **kwargs):
     # plan covers the whole `migrate` run; `flush` sends the signals without one.
     ours = [m for m, backwards in plan or [] if m.app_label == app_config.label]
     logger.info(
-        "[blog] pre_migrate app=%s using=%r blog migrations to run=%d",
+        "pre_migrate app=%s using=%r blog migrations to run=%d",
         app_config.label,
         using,
         len(ours),
@@ -71,7 +71,7 @@ def create_moderators_group(sender, app_config, using, apps=global_apps, **kwarg
     )
     group.permissions.add(*permissions)
     logger.info(
-        "[blog] post_migrate group %r %s, %d permissions",
+        "post_migrate group %r %s, %d permissions",
         MODERATORS_GROUP,
         "created" if created else "already there",
         group.permissions.count(),
@@ -92,7 +92,7 @@ def add_sql_functions(sender, connection, **kwargs):
             "blog_slugify", 1, lambda text: str(slugify(text)), deterministic=True
         )
     logger.info(
-        "[blog] connection_created vendor=%s alias=%r",
+        "connection_created vendor=%s alias=%r",
         connection.vendor,
         connection.alias,
     )
@@ -115,7 +115,7 @@ def forget_spam_words(sender, setting, value, enter, **kwargs):
     # Without it, a test that changes BLOG_SPAM_WORDS would see the cached value.
     if setting == "BLOG_SPAM_WORDS":
         spam_words.cache_clear()
-        logger.info("[blog] setting_changed %s enter=%s", setting, enter)
+        logger.info("setting_changed %s enter=%s", setting, enter)
 
 
 # --8<-- [end:setting_changed]

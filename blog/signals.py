@@ -3,9 +3,10 @@
 Importing this module connects every receiver in it (that is what @receiver
 does), so it is imported exactly once, from BlogConfig.ready().
 
-Each line logged starts with "[blog] <signal name>" so you can follow the
-runserver terminal. Values are formatted with %r: quoted, and with line breaks
-escaped, so user input cannot forge extra log lines.
+Each line logged starts with the signal's name, and the LOGGING set-up puts the
+logger's name in front ("[blog.signals] user_logged_in ..."), so you can follow
+the runserver terminal. Values are formatted with %r: quoted, and with line
+breaks escaped, so user input cannot forge extra log lines.
 """
 
 import logging
@@ -64,7 +65,7 @@ def describe(obj):
 @receiver(user_logged_in)
 def report_logged_in(sender, request, user, **kwargs):
     logger.info(
-        "[blog] user_logged_in sender=%s user=%r path=%r",
+        "user_logged_in sender=%s user=%r path=%r",
         sender.__name__,
         user.get_username(),
         request.path,
@@ -75,7 +76,7 @@ def report_logged_in(sender, request, user, **kwargs):
 def report_logged_out(sender, request, user, **kwargs):
     # user is None when the visitor was not logged in to begin with.
     logger.info(
-        "[blog] user_logged_out sender=%s user=%r path=%r",
+        "user_logged_out sender=%s user=%r path=%r",
         sender.__name__,
         user.get_username() if user else None,
         request.path,
@@ -104,7 +105,7 @@ def report_login_failed(sender, credentials, request=None, **kwargs):
     # looks sensitive ("password", "token", "secret", ...) is replaced by stars.
     # request is None when authenticate() was called without one.
     logger.info(
-        "[blog] user_login_failed sender=%r credentials=%s path=%r",
+        "user_login_failed sender=%r credentials=%s path=%r",
         sender,
         short_repr.repr(loggable_credentials(credentials)),
         request.path if request else None,
@@ -135,7 +136,7 @@ def fill_post_slug(sender, instance, raw, **kwargs):
     if filled:
         instance.slug = unique_slug(instance)
     logger.info(
-        "[blog] pre_save Post slug=%r (%s)",
+        "pre_save Post slug=%r (%s)",
         instance.slug,
         "filled" if filled else "kept",
     )
@@ -157,7 +158,7 @@ def hold_back_spam(sender, instance, raw, **kwargs):
     if found:
         instance.is_public = False
     logger.info(
-        "[blog] pre_save Comment is_public=%s%s",
+        "pre_save Comment is_public=%s%s",
         instance.is_public,
         f" (held back: contains {found[0]!r})" if found else "",
     )
@@ -172,7 +173,7 @@ def hold_back_spam(sender, instance, raw, **kwargs):
 @receiver(post_save, sender=Tag)
 def report_saved(sender, instance, created, raw, using, update_fields, **kwargs):
     logger.info(
-        "[blog] post_save %s created=%s raw=%s using=%r update_fields=%s",
+        "post_save %s created=%s raw=%s using=%r update_fields=%s",
         describe(instance),
         created,
         raw,
@@ -191,14 +192,14 @@ def report_saved(sender, instance, created, raw, using, update_fields, **kwargs)
 def report_deleting(sender, instance, origin, using, **kwargs):
     # origin is what delete() was called on: this instance, a parent whose
     # deletion cascades here, or a queryset.
-    logger.info("[blog] pre_delete %s origin=%s", describe(instance), describe(origin))
+    logger.info("pre_delete %s origin=%s", describe(instance), describe(origin))
 
 
 @receiver(post_delete, sender=Post)
 @receiver(post_delete, sender=Comment)
 @receiver(post_delete, sender=Tag)
 def report_deleted(sender, instance, origin, using, **kwargs):
-    logger.info("[blog] post_delete %s origin=%s", describe(instance), describe(origin))
+    logger.info("post_delete %s origin=%s", describe(instance), describe(origin))
 
 
 # --8<-- [end:delete]
@@ -210,7 +211,7 @@ def report_tags_changed(sender, instance, action, reverse, model, pk_set, **kwar
     # reverse is False for post.tags.add(tag) and True for tag.posts.add(post);
     # pk_set holds primary keys of `model`, and is None for pre_clear/post_clear.
     logger.info(
-        "[blog] m2m_changed Post.tags action=%s instance=%s reverse=%s model=%s pk_set=%s",
+        "m2m_changed Post.tags action=%s instance=%s reverse=%s model=%s pk_set=%s",
         action,
         describe(instance),
         reverse,
@@ -267,7 +268,7 @@ def report_init_counts(sender, **kwargs):
             for (name, model), count in sorted(counts.items())
             if name == signal_name
         )
-        logger.info("[blog] %s during this request: %s", signal_name, per_model)
+        logger.info("%s during this request: %s", signal_name, per_model)
 
 
 # --8<-- [end:init_counts]

@@ -26,10 +26,10 @@ def count_failed_login(sender, credentials, request=None, **kwargs):
     except DatabaseError:
         # authenticate() sends user_login_failed with send(): raising here
         # would turn a wrong password into a server error. Log it instead.
-        logger.exception("[lockout] could not count a failed login")
+        logger.exception("could not count a failed login")
         return
     logger.info(
-        "[lockout] user_login_failed user=%r counted=%s locked_out=%s",
+        "user_login_failed user=%r counted=%s locked_out=%s",
         # Not a name typed by mistake into the user-name box: that may be a password.
         username if is_account(username) else "<not an account>",
         counted,

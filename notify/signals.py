@@ -50,7 +50,7 @@ def email_author_about_comment(sender, instance, created, raw, **kwargs):
     if instance.author_id == instance.post.author_id:
         return
     logger.info(
-        "[notify] post_save Comment(pk=%s): email the post's author (delivery=%s)",
+        "post_save Comment(pk=%s): email the post's author (delivery=%s)",
         instance.pk,
         settings.NOTIFY_DELIVERY,
     )
@@ -63,7 +63,7 @@ def email_author_about_comment(sender, instance, created, raw, **kwargs):
 def alert_new_login(sender, request, user, **kwargs):
     """Receiver of foo's ``user_login`` (connected in NotifyConfig.ready())."""
     logger.info(
-        "[notify] user_login user=%r: sign-in alert (delivery=%s)",
+        "user_login user=%r: sign-in alert (delivery=%s)",
         user.get_username(),
         settings.NOTIFY_DELIVERY,
     )
@@ -85,7 +85,7 @@ def report_failed_task(sender, task_result, **kwargs):
     if task_result.status != TaskResultStatus.FAILED:
         return
     logger.warning(
-        "[notify] task_finished %s failed (%s): no email was sent",
+        "task_finished %s failed (%s): no email was sent",
         task_path,
         task_result.errors[-1].exception_class_path,
     )

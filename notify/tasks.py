@@ -41,7 +41,7 @@ def email_post_author(comment_id):
         text=f"{comment.author} commented on “{comment.post}”",
     )
     logger.info(
-        "[notify] emailed the author of post_id=%s about comment_id=%s",
+        "emailed the author of post_id=%s about comment_id=%s",
         comment.post_id,
         comment.pk,
     )
@@ -62,5 +62,5 @@ def email_login_alert(user_id, remote_addr):
         kind=Notification.Kind.NEW_LOGIN,
         text=f"New sign-in from {remote_addr or 'an unknown address'}",
     )
-    logger.info("[notify] emailed a sign-in alert to user_id=%s", user.pk)
+    logger.info("emailed a sign-in alert to user_id=%s", user.pk)
     return notification.pk

@@ -39,32 +39,40 @@ from foo.signals import user_login  # noqa: E402
 class Recorder(logging.Handler):
     """Keeps each record as the runserver terminal shows it.
 
-    A receiver's line is its bare message. An error (send_robust() reporting a
-    receiver that raised) is formatted as the project's errors_console handler
-    prints it, with the traceback cut to its first and last lines: the frames
-    between name files of the machine that ran the script.
+    A receiver's line goes through the root logger's handler (apps_console):
+    its filter and its "[module] message" format. An error (send_robust()
+    reporting a receiver that raised) is formatted as the project's
+    errors_console handler prints it, with the traceback cut to its first and
+    last lines: the frames between name files of the machine that ran the script.
     """
 
     def __init__(self):
         super().__init__(level=logging.INFO)
         self.lines = []
+        config = settings.LOGGING
+        self.shown = config["filters"]["not_django"]["callback"]
+        line_format = config["formatters"]["module"]
+        self.line_format = logging.Formatter(
+            line_format["format"], style=line_format["style"]
+        )
         self.error_format = logging.Formatter(
-            settings.LOGGING["formatters"]["with_level"]["format"]
+            config["formatters"]["with_level"]["format"]
         )
 
     def emit(self, record):
-        if record.levelno < logging.ERROR:
-            self.lines.append(record.getMessage())
-            return
-        text = self.error_format.format(record).splitlines()
-        self.lines += [*text[:2], "  ...", text[-1]] if len(text) > 3 else text
+        if record.name == "django.dispatch":
+            text = self.error_format.format(record).splitlines()
+            self.lines += [*text[:2], "  ...", text[-1]] if len(text) > 3 else text
+        elif self.shown(record):
+            self.lines.append(self.line_format.format(record))
 
 
 def record_project_logs():
     recorder = Recorder()
-    for name in [*settings.RECEIVER_LOGGERS, "django.dispatch"]:
-        logger = logging.getLogger(name)
-        logger.handlers = [recorder]  # instead of printing to stdout or stderr
+    # Instead of printing to stdout (the root logger's handler, which every
+    # app's logger reaches) or stderr (django.dispatch's own handler).
+    for logger in [logging.getLogger(), logging.getLogger("django.dispatch")]:
+        logger.handlers = [recorder]
     return recorder
 
 

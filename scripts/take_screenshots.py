@@ -97,12 +97,12 @@ def replay(page, server, has):
 
     since = server.log.mark()
     log_in(page, password=WRONG_PASSWORD)
-    server.log.wait_for(r"^\[blog\] user_login_failed ", since)
+    server.log.wait_for(r"^\[blog\.signals\] user_login_failed ", since)
     shoot("login-failed.png")
 
     since = server.log.mark()
     log_in(page)
-    server.log.wait_for(r"^\[blog\] post_init during this request", since)
+    server.log.wait_for(r"^\[blog\.signals\] post_init during this request", since)
     if has["toolbar"]:
         shoot("toolbar-signals-panel.png", open_panel(page, SIGNALS_PANEL))
         page.reload()
@@ -126,10 +126,10 @@ def replay(page, server, has):
         since = server.log.mark()
         submit_comment(page, body)
         # The POST and the page it redirects to each end with their init counts.
-        server.log.wait_for(r"^\[blog\] post_init during", since, count=2)
+        server.log.wait_for(r"^\[blog\.signals\] post_init during", since, count=2)
         page.locator(".messages").scroll_into_view_if_needed()
         shoot(f"{name}.png")
-        assert f"[blog] pre_save Comment is_public={is_public}" in "\n".join(
+        assert f"[blog.signals] pre_save Comment is_public={is_public}" in "\n".join(
             server.log.signal_lines(since)
         )
     return taken

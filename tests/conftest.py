@@ -15,17 +15,28 @@ def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def terminal_line(record):
+    """A record as the runserver terminal shows it, or None if it shows nowhere there.
+
+    Uses the filter and the format of the settings' root handler, so the tests
+    read what a learner reads: "[blog.signals] user_logged_in ...".
+    """
+    logging_settings = django_settings.LOGGING
+    if not logging_settings["filters"]["not_django"]["callback"](record):
+        return None
+    spec = logging_settings["formatters"]["module"]
+    record.message = record.getMessage()
+    return logging.Formatter(spec["format"], style=spec["style"]).formatMessage(record)
+
+
 @pytest.fixture
 def signal_log(caplog):
     """The lines the project's receivers log, as the runserver terminal shows them."""
     caplog.set_level(logging.INFO)
 
     def lines():
-        return [
-            record.getMessage()
-            for record in caplog.records
-            if record.name.split(".")[0] in django_settings.RECEIVER_LOGGERS
-        ]
+        shown = (terminal_line(record) for record in caplog.records)
+        return [line for line in shown if line is not None]
 
     return lines
 

@@ -56,16 +56,16 @@ def test_admin_create_edit_delete_post_prints_model_signals(
     lines = signal_log()
     pk = post.pk
     expected_in_order = [
-        "[blog] pre_save Post slug='from-the-admin' (filled)",
-        f"[blog] post_save Post(pk={pk}) created=True raw=False using='default' update_fields=None",
+        "[blog.signals] pre_save Post slug='from-the-admin' (filled)",
+        f"[blog.signals] post_save Post(pk={pk}) created=True raw=False using='default' update_fields=None",
         # The admin saves the post first and its many-to-many data after.
-        f"[blog] m2m_changed Post.tags action=post_add instance=Post(pk={pk}) reverse=False model=Tag pk_set=[{django_tag.pk}]",
-        "[blog] pre_save Post slug='from-the-admin' (kept)",
-        f"[blog] post_save Post(pk={pk}) created=False raw=False using='default' update_fields=None",
-        f"[blog] m2m_changed Post.tags action=post_remove instance=Post(pk={pk}) reverse=False model=Tag pk_set=[{django_tag.pk}]",
-        f"[blog] m2m_changed Post.tags action=post_add instance=Post(pk={pk}) reverse=False model=Tag pk_set=[{orm_tag.pk}]",
-        f"[blog] pre_delete Post(pk={pk}) origin=Post(pk={pk})",
-        f"[blog] post_delete Post(pk={pk}) origin=Post(pk={pk})",
+        f"[blog.signals] m2m_changed Post.tags action=post_add instance=Post(pk={pk}) reverse=False model=Tag pk_set=[{django_tag.pk}]",
+        "[blog.signals] pre_save Post slug='from-the-admin' (kept)",
+        f"[blog.signals] post_save Post(pk={pk}) created=False raw=False using='default' update_fields=None",
+        f"[blog.signals] m2m_changed Post.tags action=post_remove instance=Post(pk={pk}) reverse=False model=Tag pk_set=[{django_tag.pk}]",
+        f"[blog.signals] m2m_changed Post.tags action=post_add instance=Post(pk={pk}) reverse=False model=Tag pk_set=[{orm_tag.pk}]",
+        f"[blog.signals] pre_delete Post(pk={pk}) origin=Post(pk={pk})",
+        f"[blog.signals] post_delete Post(pk={pk}) origin=Post(pk={pk})",
     ]
     positions = [lines.index(line) for line in expected_in_order]
     assert positions == sorted(positions)

@@ -44,9 +44,9 @@ def test_login_creates_one_record_and_logs_one_line(client, alice, signal_log):
     record = LoginRecord.objects.get()
     assert record.user == alice
     assert record.remote_addr == "203.0.113.7"
-    bar_lines = [line for line in signal_log() if line.startswith("[bar]")]
+    bar_lines = [line for line in signal_log() if line.startswith("[bar.signals]")]
     assert bar_lines == [
-        "[bar] user_login sender=LoginView user='alice' "
+        "[bar.signals] user_login sender=LoginView user='alice' "
         f"remote_addr='203.0.113.7' record_id={record.pk}"
     ]
 
@@ -55,7 +55,7 @@ def test_failed_login_creates_no_record_and_logs_nothing(client, alice, signal_l
     client.post(LOGIN_URL, {"username": "alice", "password": "nope"})
 
     assert not LoginRecord.objects.exists()
-    assert not [line for line in signal_log() if line.startswith("[bar]")]
+    assert not [line for line in signal_log() if line.startswith("[bar.signals]")]
 
 
 def test_force_login_bypasses_foos_view_so_bar_sees_nothing(client, alice):
@@ -78,6 +78,6 @@ def test_user_name_with_line_breaks_cannot_forge_a_log_line(client, db, signal_l
     get_user_model().objects.create_user(username="a\r\nFAKE LINE", password=PASSWORD)
     client.post(LOGIN_URL, {"username": "a\r\nFAKE LINE", "password": PASSWORD})
 
-    (line,) = [line for line in signal_log() if line.startswith("[bar]")]
+    (line,) = [line for line in signal_log() if line.startswith("[bar.signals]")]
     assert "\n" not in line and "\r" not in line
     assert r"user='a\r\nFAKE LINE'" in line

@@ -18,7 +18,7 @@ LOGOUT_URL = "/accounts/logout/"
 
 
 def blog_lines(signal_log, name):
-    return [line for line in signal_log() if line.startswith(f"[blog] {name} ")]
+    return [line for line in signal_log() if line.startswith(f"[blog.signals] {name} ")]
 
 
 def test_login_sends_user_logged_in_with_the_user(client, alice, signal_log):
@@ -30,7 +30,7 @@ def test_login_sends_user_logged_in_with_the_user(client, alice, signal_log):
     assert set(call.kwargs) == {"request", "user"}
     assert call.kwargs["user"] == alice
     assert blog_lines(signal_log, "user_logged_in") == [
-        "[blog] user_logged_in sender=User user='alice' path='/accounts/login/'"
+        "[blog.signals] user_logged_in sender=User user='alice' path='/accounts/login/'"
     ]
 
 
@@ -51,7 +51,7 @@ def test_wrong_password_sends_user_login_failed_once_with_cleansed_credentials(
     assert call.kwargs["credentials"]["password"] != "hunter2-wrong"
     assert set(call.kwargs["credentials"]["password"]) == {"*"}
     assert blog_lines(signal_log, "user_login_failed") == [
-        "[blog] user_login_failed sender='django.contrib.auth' "
+        "[blog.signals] user_login_failed sender='django.contrib.auth' "
         "credentials={'password': '********************', 'username': 'alice'} "
         "path='/accounts/login/'"
     ]
@@ -90,7 +90,7 @@ def test_password_typed_as_user_name_is_not_logged(client, alice, caplog, signal
         client.post(LOGIN_URL, {"username": PASSWORD, "password": PASSWORD})
     assert len(failed) == 1
     assert blog_lines(signal_log, "user_login_failed") == [
-        "[blog] user_login_failed sender='django.contrib.auth' "
+        "[blog.signals] user_login_failed sender='django.contrib.auth' "
         "credentials={'password': '********************', 'username': '<not an account>'} "
         "path='/accounts/login/'"
     ]
@@ -107,7 +107,7 @@ def test_logout_by_post_sends_user_logged_out(alice_client, alice, signal_log):
     assert set(call.kwargs) == {"request", "user"}
     assert call.kwargs["user"] == alice
     assert blog_lines(signal_log, "user_logged_out") == [
-        "[blog] user_logged_out sender=User user='alice' path='/accounts/logout/'"
+        "[blog.signals] user_logged_out sender=User user='alice' path='/accounts/logout/'"
     ]
 
 
@@ -125,5 +125,5 @@ def test_logout_when_not_logged_in_reports_no_user(client, signal_log):
     (call,) = calls
     assert call.kwargs["user"] is None
     assert blog_lines(signal_log, "user_logged_out") == [
-        "[blog] user_logged_out sender=NoneType user=None path='/accounts/logout/'"
+        "[blog.signals] user_logged_out sender=NoneType user=None path='/accounts/logout/'"
     ]

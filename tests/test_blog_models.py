@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def blog_lines(signal_log, name):
-    return [line for line in signal_log() if line.startswith(f"[blog] {name} ")]
+    return [line for line in signal_log() if line.startswith(f"[blog.signals] {name} ")]
 
 
 # pre_save on Post: the slug ---------------------------------------------------
@@ -28,7 +28,7 @@ def test_pre_save_fills_an_empty_slug(alice, signal_log):
     post = Post.objects.create(title="Signals: the Basics!", body="x", author=alice)
     assert post.slug == "signals-the-basics"
     assert blog_lines(signal_log, "pre_save") == [
-        "[blog] pre_save Post slug='signals-the-basics' (filled)"
+        "[blog.signals] pre_save Post slug='signals-the-basics' (filled)"
     ]
 
 
@@ -57,7 +57,7 @@ def test_title_without_latin_letters_still_gets_a_slug(alice):
 def test_clean_comment_is_public(post, bob, signal_log):
     comment = Comment.objects.create(post=post, author=bob, body="Great read.")
     assert comment.is_public is True
-    assert "[blog] pre_save Comment is_public=True" in signal_log()
+    assert "[blog.signals] pre_save Comment is_public=True" in signal_log()
 
 
 @pytest.mark.parametrize("body", ["Visit my casino", "CASINO bonus", "best Casino!"])
@@ -66,7 +66,7 @@ def test_spammy_comment_is_stored_but_held_back(post, bob, signal_log, body):
     comment.refresh_from_db()
     assert comment.is_public is False
     assert (
-        "[blog] pre_save Comment is_public=False (held back: contains 'casino')"
+        "[blog.signals] pre_save Comment is_public=False (held back: contains 'casino')"
         in signal_log()
     )
 
@@ -99,8 +99,8 @@ def test_post_save_tells_created_from_updated(alice, signal_log):
     assert all(call.kwargs["raw"] is False for call in calls)
     assert all(call.kwargs["using"] == "default" for call in calls)
     assert blog_lines(signal_log, "post_save") == [
-        f"[blog] post_save Post(pk={post.pk}) created=True raw=False using='default' update_fields=None",
-        f"[blog] post_save Post(pk={post.pk}) created=False raw=False using='default' update_fields=['body']",
+        f"[blog.signals] post_save Post(pk={post.pk}) created=True raw=False using='default' update_fields=None",
+        f"[blog.signals] post_save Post(pk={post.pk}) created=False raw=False using='default' update_fields=['body']",
     ]
 
 
@@ -132,10 +132,10 @@ def test_deleting_a_comment_reports_it_as_its_own_origin(comment, signal_log):
     assert pre[0].kwargs["origin"] is comment
     assert post_calls[0].kwargs["origin"] is comment
     assert blog_lines(signal_log, "pre_delete") == [
-        f"[blog] pre_delete Comment(pk={pk}) origin=Comment(pk={pk})"
+        f"[blog.signals] pre_delete Comment(pk={pk}) origin=Comment(pk={pk})"
     ]
     assert blog_lines(signal_log, "post_delete") == [
-        f"[blog] post_delete Comment(pk={pk}) origin=Comment(pk={pk})"
+        f"[blog.signals] post_delete Comment(pk={pk}) origin=Comment(pk={pk})"
     ]
 
 
@@ -143,11 +143,11 @@ def test_deleting_a_post_cascades_with_the_post_as_origin(post, comment, signal_
     post_pk, comment_pk = post.pk, comment.pk
     post.delete()
     assert (
-        f"[blog] post_delete Comment(pk={comment_pk}) origin=Post(pk={post_pk})"
+        f"[blog.signals] post_delete Comment(pk={comment_pk}) origin=Post(pk={post_pk})"
         in signal_log()
     )
     assert (
-        f"[blog] post_delete Post(pk={post_pk}) origin=Post(pk={post_pk})"
+        f"[blog.signals] post_delete Post(pk={post_pk}) origin=Post(pk={post_pk})"
         in signal_log()
     )
 
@@ -156,7 +156,8 @@ def test_queryset_delete_reports_the_queryset_as_origin(comment, signal_log):
     pk = comment.pk
     Comment.objects.filter(pk=pk).delete()
     assert (
-        f"[blog] post_delete Comment(pk={pk}) origin=QuerySet<Comment>" in signal_log()
+        f"[blog.signals] post_delete Comment(pk={pk}) origin=QuerySet<Comment>"
+        in signal_log()
     )
 
 
@@ -186,7 +187,7 @@ def test_every_m2m_action_with_its_pk_set(alice, signal_log):
     assert [c.kwargs["reverse"] for c in calls] == [False] * 6 + [True] * 2
     assert [c.kwargs["model"] for c in calls] == [Tag] * 6 + [Post] * 2
     assert blog_lines(signal_log, "m2m_changed")[-1] == (
-        f"[blog] m2m_changed Post.tags action=post_add instance=Tag(pk={orm.pk}) "
+        f"[blog.signals] m2m_changed Post.tags action=post_add instance=Tag(pk={orm.pk}) "
         f"reverse=True model=Post pk_set=[{post.pk}]"
     )
     assert len(blog_lines(signal_log, "m2m_changed")) == 8
@@ -213,10 +214,10 @@ def test_init_signals_are_counted_per_request(client, post, comment, signal_log)
     # Two Comments: the one from the database, and the empty Comment() that
     # the page's unbound CommentForm (a ModelForm) builds.
     assert blog_lines(signal_log, "pre_init") == [
-        "[blog] pre_init during this request: Comment=2, Post=1, Tag=1"
+        "[blog.signals] pre_init during this request: Comment=2, Post=1, Tag=1"
     ]
     assert blog_lines(signal_log, "post_init") == [
-        "[blog] post_init during this request: Comment=2, Post=1, Tag=1"
+        "[blog.signals] post_init during this request: Comment=2, Post=1, Tag=1"
     ]
 
 

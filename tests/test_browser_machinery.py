@@ -103,11 +103,14 @@ def test_reading_the_servers_database_leaves_no_connection_open(tmp_path):
 
 def test_waiting_for_a_line_is_bounded(tmp_path):
     log = ServerLog(tmp_path / "server.log")
-    log.path.write_text("[bar] user_login sender=LoginView\nother\n")
-    assert log.wait_for(r"^\[bar\] ", timeout=1) == "[bar] user_login sender=LoginView"
+    log.path.write_text("[bar.signals] user_login sender=LoginView\nother\n")
+    assert (
+        log.wait_for(r"^\[bar\.signals\] ", timeout=1)
+        == "[bar.signals] user_login sender=LoginView"
+    )
     since = log.mark()
     with pytest.raises(AssertionError, match="no line matching"):
-        log.wait_for(r"^\[bar\] ", since=since, timeout=0.2)
+        log.wait_for(r"^\[bar\.signals\] ", since=since, timeout=0.2)
 
 
 def run_browser_tests_without_chromium(ci):

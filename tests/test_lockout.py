@@ -171,15 +171,17 @@ def test_admin_login_is_locked_out_too(client, alice):
 
 
 @pytest.mark.django_db
-def test_receiver_logs_one_line_per_counted_failure(client, alice, caplog):
+def test_receiver_logs_one_line_per_counted_failure(client, alice, signal_log):
     fail(client, times=LIMIT + 1)
 
-    lines = [r.getMessage() for r in caplog.records if r.name == "lockout.signals"]
+    lines = [line for line in signal_log() if line.startswith("[lockout.")]
     assert lines == [
-        *["[lockout] user_login_failed user='alice' counted=True locked_out=False"]
+        *[
+            "[lockout.signals] user_login_failed user='alice' counted=True locked_out=False"
+        ]
         * (LIMIT - 1),
-        "[lockout] user_login_failed user='alice' counted=True locked_out=True",
-        "[lockout] user_login_failed user='alice' counted=False locked_out=True",
+        "[lockout.signals] user_login_failed user='alice' counted=True locked_out=True",
+        "[lockout.signals] user_login_failed user='alice' counted=False locked_out=True",
     ]
 
 

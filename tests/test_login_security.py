@@ -92,12 +92,12 @@ def test_user_name_with_line_breaks_gives_one_line_per_event(client, signal_log)
     lines = signal_log()
     events = [line.split(" ")[:2] for line in lines]
     for event in [
-        ["[blog]", "user_login_failed"],
-        ["[lockout]", "user_login_failed"],
-        ["[blog]", "user_logged_in"],
-        ["[bar]", "user_login"],
-        ["[notify]", "user_login"],
-        ["[blog]", "user_logged_out"],
+        ["[blog.signals]", "user_login_failed"],
+        ["[lockout.signals]", "user_login_failed"],
+        ["[blog.signals]", "user_logged_in"],
+        ["[bar.signals]", "user_login"],
+        ["[notify.signals]", "user_login"],
+        ["[blog.signals]", "user_logged_out"],
     ]:
         assert events.count(event) == 1, event
     for line in lines:
@@ -164,11 +164,11 @@ def test_nothing_printed_or_logged_contains_a_secret(alice, post, caplog, capfd)
     captured = capfd.readouterr()
     everything = "\n".join([captured.out, captured.err, caplog.text])
     for expected in [
-        "[lockout] user_login_failed user='alice' counted=True locked_out=True",
+        "user_login_failed user='alice' counted=True locked_out=True",
         "Forbidden (CSRF token missing.)",
         "Error calling test_nothing_printed_or_logged_contains_a_secret.<locals>.explode",
         "RuntimeError: receiver failed for bob",
-        "[blog] user_logged_out",
+        "user_logged_out sender=User user='bob'",
         "Not Found: /posts/no-such-post/",
     ]:
         assert expected in everything, expected  # the output was really read

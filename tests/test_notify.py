@@ -1,7 +1,5 @@
 """notify's slow receivers: when they fire, and how NOTIFY_DELIVERY runs their work."""
 
-import logging
-
 import pytest
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
@@ -31,12 +29,9 @@ def instant_email(settings):
 
 
 @pytest.fixture
-def notify_log(caplog):
-    """The lines notify logs (the shared notify_log fixture covers foo, bar, blog)."""
-    caplog.set_level(logging.INFO, logger="notify")
-    return lambda: [
-        r.getMessage() for r in caplog.records if r.name.startswith("notify")
-    ]
+def notify_log(signal_log):
+    """The lines notify logs, as the terminal shows them."""
+    return lambda: [line for line in signal_log() if line.startswith("[notify.")]
 
 
 @pytest.fixture
@@ -60,7 +55,7 @@ def test_new_comment_notifies_the_post_author_once(post, alice, bob, notify_log)
     assert notification.comment == comment
     assert notification.text == "bob commented on “A post about signals”"
     assert (
-        f"[notify] post_save Comment(pk={comment.pk}): email the post's author "
+        f"[notify.signals] post_save Comment(pk={comment.pk}): email the post's author "
         "(delivery=sync)" in notify_log()
     )
 
@@ -156,7 +151,7 @@ def test_a_failed_notify_task_is_reported_once(monkeypatch, comment, notify_log)
     assert result.status == TaskResultStatus.FAILED
     assert not Notification.objects.exists()
     assert notify_log() == [
-        "[notify] task_finished notify.tasks.email_post_author failed "
+        "[notify.signals] task_finished notify.tasks.email_post_author failed "
         "(builtins.ConnectionError): no email was sent"
     ]
 
@@ -194,8 +189,9 @@ def test_login_sends_a_sign_in_alert(client, alice, notify_log):
     [notification] = notifications(Notification.Kind.NEW_LOGIN)
     assert notification.recipient == alice
     assert notification.text == "New sign-in from 127.0.0.1"
-    assert "[notify] user_login user='alice': sign-in alert (delivery=sync)" in (
-        notify_log()
+    assert (
+        "[notify.signals] user_login user='alice': sign-in alert (delivery=sync)"
+        in (notify_log())
     )
     assert all(PASSWORD not in line for line in notify_log())
 

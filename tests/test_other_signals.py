@@ -23,7 +23,11 @@ pytestmark = pytest.mark.django_db
 
 
 def blog_lines(signal_log, name):
-    return [line for line in signal_log() if line.startswith(f"[blog] {name} ")]
+    return [
+        line
+        for line in signal_log()
+        if line.startswith(f"[blog.other_signals] {name} ")
+    ]
 
 
 # got_request_exception ------------------------------------------------------------
@@ -42,7 +46,7 @@ def test_unhandled_exception_sends_got_request_exception(db, signal_log):
     assert set(call.kwargs) == {"request"}
     assert call.kwargs["request"].path == "/broken/"
     assert blog_lines(signal_log, "got_request_exception") == [
-        "[blog] got_request_exception path='/broken/' exception=RuntimeError"
+        "[blog.other_signals] got_request_exception path='/broken/' exception=RuntimeError"
     ]
     assert "s3cr3t" not in "\n".join(signal_log())
 
@@ -87,10 +91,10 @@ def test_migrate_sends_both_signals_once_for_blog_and_restores_the_group(signal_
     assert post[0].kwargs["using"] == "default"
     assert Group.objects.get(name=MODERATORS_GROUP).permissions.count() == 3
     assert blog_lines(signal_log, "pre_migrate") == [
-        "[blog] pre_migrate app=blog using='default' blog migrations to run=0"
+        "[blog.other_signals] pre_migrate app=blog using='default' blog migrations to run=0"
     ]
     assert blog_lines(signal_log, "post_migrate") == [
-        "[blog] post_migrate group 'Blog moderators' created, 3 permissions"
+        "[blog.other_signals] post_migrate group 'Blog moderators' created, 3 permissions"
     ]
 
 
@@ -115,7 +119,10 @@ def test_every_new_connection_gets_the_slug_function(signal_log):
     (call,) = calls
     assert call.kwargs["connection"] is new
     assert call.sender is type(new)  # the backend's DatabaseWrapper class
-    assert "[blog] connection_created vendor=sqlite alias='default'" in signal_log()
+    assert (
+        "[blog.other_signals] connection_created vendor=sqlite alias='default'"
+        in signal_log()
+    )
 
 
 def test_existing_connection_is_not_announced_again(signal_log):
@@ -138,8 +145,8 @@ def test_changing_the_setting_in_a_test_clears_the_cached_words(signal_log):
         assert spam_words() == ("lottery",)
     assert "casino" in spam_words()  # restored on the way out
     assert blog_lines(signal_log, "setting_changed") == [
-        "[blog] setting_changed BLOG_SPAM_WORDS enter=True",
-        "[blog] setting_changed BLOG_SPAM_WORDS enter=False",
+        "[blog.other_signals] setting_changed BLOG_SPAM_WORDS enter=True",
+        "[blog.other_signals] setting_changed BLOG_SPAM_WORDS enter=False",
     ]
 
 

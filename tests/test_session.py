@@ -61,20 +61,22 @@ def test_scripted_session_prints_every_marker_and_no_secret(
     assert [c.is_public for c in Comment.objects.order_by("pk")] == [True, False]
     lines = signal_log()
     for marker in [
-        "[blog] user_login_failed ",
-        "[blog] user_logged_in ",
-        "[bar] user_login ",
-        "[blog] pre_save Comment is_public=True",
-        "[blog] pre_save Comment is_public=False (held back",
-        "[blog] post_save Comment(",
-        "[blog] pre_init during this request:",
-        "[blog] post_init during this request:",
-        "[blog] user_logged_out ",
+        "[blog.signals] user_login_failed ",
+        "[blog.signals] user_logged_in ",
+        "[bar.signals] user_login ",
+        "[blog.signals] pre_save Comment is_public=True",
+        "[blog.signals] pre_save Comment is_public=False (held back",
+        "[blog.signals] post_save Comment(",
+        "[blog.signals] pre_init during this request:",
+        "[blog.signals] post_init during this request:",
+        "[blog.signals] user_logged_out ",
     ]:
         assert any(line.startswith(marker) for line in lines), marker
     # One failed and one good login: the failure is never reported as a login.
-    assert sum(line.startswith("[bar] user_login ") for line in lines) == 1
-    assert sum(line.startswith("[blog] user_login_failed ") for line in lines) == 1
+    assert sum(line.startswith("[bar.signals] user_login ") for line in lines) == 1
+    assert (
+        sum(line.startswith("[blog.signals] user_login_failed ") for line in lines) == 1
+    )
 
     captured = capsys.readouterr()
     everything = "\n".join([captured.out, captured.err, caplog.text, *lines])

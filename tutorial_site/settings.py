@@ -144,28 +144,34 @@ BLOG_SPAM_WORDS = ["casino", "viagra", "crypto giveaway"]
 TUTORIAL_SITE_DIR = BASE_DIR / "site"
 
 # --8<-- [start:logging]
-# Receivers report through the logging module, not print().
-# print() is what most tutorials use, but it cannot be silenced, filtered or sent
-# elsewhere, and tests can only read it by capturing stdout. A logger per app
-# ("foo", "bar", "blog") printing the bare message to stdout looks the same in the
-# runserver terminal and is what you would keep in production.
+# Receivers report through the logging module, not print(): a log line can be
+# silenced, filtered or sent elsewhere, and a test can read it (pytest's caplog).
+# Each module logs to logging.getLogger(__name__), so every logger of every app
+# reaches the root logger, which prints "[blog.signals] user_logged_in ...": the
+# name in brackets says which module logged the line, whatever your apps are called.
+# Django's loggers (and django_tasks') already have handlers of their own, so
+# they are left out here rather than printed twice.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {
-        "bare": {"format": "%(message)s"},
-    },
-    "handlers": {
-        "signals_console": {
-            "class": "logging.StreamHandler",
-            "stream": "ext://sys.stdout",
-            "formatter": "bare",
+    "filters": {
+        "not_django": {
+            "()": "django.utils.log.CallbackFilter",
+            "callback": lambda record: not record.name.startswith("django"),
         },
     },
-    "loggers": {
-        app: {"handlers": ["signals_console"], "level": "INFO"}
-        for app in ("foo", "bar", "blog")
+    "formatters": {
+        "module": {"format": "[{name}] {message}", "style": "{"},
     },
+    "handlers": {
+        "apps_console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["not_django"],
+            "formatter": "module",
+        },
+    },
+    "root": {"handlers": ["apps_console"], "level": "INFO"},
 }
 # --8<-- [end:logging]
 
@@ -185,7 +191,6 @@ if not DEBUG:
 # --- end reliability ------------------------------------------------------------
 
 # --- reliability (issue 5): logging for lockout and for failing receivers ---------
-LOGGING["loggers"]["lockout"] = {"handlers": ["signals_console"], "level": "INFO"}
 # --8<-- [start:dispatch_logging]
 # send_robust() logs a receiver's exception, with its traceback, to
 # "django.dispatch". Without a handler of its own, Django sends it only to the
@@ -197,7 +202,7 @@ LOGGING["handlers"]["errors_console"] = {
     "stream": "ext://sys.stderr",
     "formatter": "with_level",
 }
-LOGGING["loggers"]["django.dispatch"] = {
+LOGGING.setdefault("loggers", {})["django.dispatch"] = {
     "handlers": ["errors_console"],
     "level": "ERROR",
     "propagate": False,
@@ -295,22 +300,20 @@ if _tasks_backend not in TASKS_BACKENDS:
     )
 TASKS = {"default": {"BACKEND": TASKS_BACKENDS[_tasks_backend]}}
 # --8<-- [end:tasks]
-LOGGING["loggers"]["notify"] = {"handlers": ["signals_console"], "level": "INFO"}
-# A failed task's traceback, from the framework's own logger (its name differs
-# between django.tasks and the backport), to the same place as a failed receiver's.
-LOGGING["loggers"][tasks_framework.LOGGER] = {
-    "handlers": ["errors_console"],
-    "level": "ERROR",
-    "propagate": False,
+# `db_worker` prints the tasks it runs through a handler it adds to its loggers,
+# but only when none is configured, and the root handler counts as one (while
+# leaving out loggers named django...). So they get a console of their own. At
+# WARNING for runserver, where tasks run inside requests; db_worker turns its
+# loggers up to INFO. The framework's logger is "django.tasks" from Django 6.0,
+# "django_tasks" for the backport on 5.2.
+LOGGING["handlers"]["worker_console"] = {
+    "class": "logging.StreamHandler",
+    "stream": "ext://sys.stdout",
+}
+LOGGING["loggers"] |= {
+    name: {"handlers": ["worker_console"], "level": "WARNING", "propagate": False}
+    for name in (tasks_framework.LOGGER, "django_tasks_db")
 }
 # The task signals in the toolbar's Signals panel, beside Django's own.
 DEBUG_TOOLBAR_CONFIG["EXTRA_SIGNALS"] += tasks_framework.SIGNALS
 # --- end of issue 6 -----------------------------------------------------------------
-
-# The loggers that print receivers' lines in the runserver terminal. The tests and
-# scripts/generate_outputs.py read all of them, so they see what a learner sees.
-RECEIVER_LOGGERS = sorted(
-    name
-    for name, config in LOGGING["loggers"].items()
-    if "signals_console" in config.get("handlers", ())
-)

@@ -155,11 +155,11 @@ class ServerLog:
             return log.read().decode(errors="replace").splitlines()
 
     def signal_lines(self, since=0):
-        """Only the lines the project's receivers print: [foo], [bar], [blog]."""
+        """Only the lines the project's receivers print ("[blog.signals] ...")."""
         return [
             line
             for line in self.lines(since)
-            if line.startswith(("[foo] ", "[bar] ", "[blog] "))
+            if line.startswith(("[foo.", "[bar.", "[blog."))
         ]
 
     def wait_for(self, pattern, since=0, timeout=10, count=1):

@@ -26,14 +26,16 @@ def test_login_shows_the_user_and_the_terminal_shows_both_signals(
     expect(page.locator("header")).to_contain_text("Logged in as alice")
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
-    bar_line = server_log.wait_for(r"^\[bar\] user_login ", since)
+    bar_line = server_log.wait_for(r"^\[bar\.signals\] user_login ", since)
     assert re.fullmatch(
-        r"\[bar\] user_login sender=LoginView user='alice' "
+        r"\[bar\.signals\] user_login sender=LoginView user='alice' "
         r"remote_addr='127\.0\.0\.1' record_id=\d+",
         bar_line,
     )
     lines = server_log.signal_lines(since)
-    logged_in = "[blog] user_logged_in sender=User user='alice' path='/accounts/login/'"
+    logged_in = (
+        "[blog.signals] user_logged_in sender=User user='alice' path='/accounts/login/'"
+    )
     # Django's user_logged_in goes out inside form_valid(), before foo's user_login.
     assert lines.index(logged_in) < lines.index(bar_line)
     assert not [line for line in lines if "user_login_failed" in line]
@@ -59,14 +61,14 @@ def test_wrong_password_shows_the_error_and_sends_only_user_login_failed(
     expect(page.get_by_label("Username")).to_have_value("alice")
     expect(page.get_by_label("Password")).to_have_value("")
 
-    failed = server_log.wait_for(r"^\[blog\] user_login_failed ", since)
+    failed = server_log.wait_for(r"^\[blog\.signals\] user_login_failed ", since)
     assert failed == (
-        "[blog] user_login_failed sender='django.contrib.auth' "
+        "[blog.signals] user_login_failed sender='django.contrib.auth' "
         "credentials={'password': '********************', 'username': 'alice'} "
         "path='/accounts/login/'"
     )
     lines = server_log.signal_lines(since)
-    assert not [line for line in lines if line.startswith("[bar] user_login ")]
+    assert not [line for line in lines if line.startswith("[bar.signals] user_login ")]
     assert not [line for line in lines if "user_logged_in" in line]
     assert WRONG_PASSWORD not in "\n".join(server_log.lines(since))
     assert login_records(demo_server) == records_before
@@ -85,8 +87,8 @@ def test_log_out_button_posts_and_sends_user_logged_out(
     expect(page.locator("header").get_by_role("link", name="Log in")).to_be_visible()
     expect(page.locator("header")).not_to_contain_text("Logged in as")
     assert "sessionid" not in {cookie["name"] for cookie in page.context.cookies()}
-    assert server_log.wait_for(r"^\[blog\] user_logged_out ", since) == (
-        "[blog] user_logged_out sender=User user='alice' path='/accounts/logout/'"
+    assert server_log.wait_for(r"^\[blog\.signals\] user_logged_out ", since) == (
+        "[blog.signals] user_logged_out sender=User user='alice' path='/accounts/logout/'"
     )
     assert browser_errors == []
 
@@ -113,8 +115,12 @@ def test_clean_comment_is_published(
     expect(page.locator(".comment").filter(has_text=body)).to_have_count(1)
     ((pk, is_public),) = comment_rows(demo_server, body)
     assert is_public == 1
-    server_log.wait_for(rf"^\[blog\] post_save Comment\(pk={pk}\) created=True ", since)
-    assert "[blog] pre_save Comment is_public=True" in server_log.signal_lines(since)
+    server_log.wait_for(
+        rf"^\[blog\.signals\] post_save Comment\(pk={pk}\) created=True ", since
+    )
+    assert "[blog.signals] pre_save Comment is_public=True" in server_log.signal_lines(
+        since
+    )
     assert browser_errors == []
 
 
@@ -133,9 +139,11 @@ def test_spammy_comment_is_held_back_with_a_message(
     expect(page.get_by_text(body)).to_have_count(0)
     ((pk, is_public),) = comment_rows(demo_server, body)
     assert is_public == 0  # stored, but not shown
-    server_log.wait_for(rf"^\[blog\] post_save Comment\(pk={pk}\) created=True ", since)
+    server_log.wait_for(
+        rf"^\[blog\.signals\] post_save Comment\(pk={pk}\) created=True ", since
+    )
     assert (
-        "[blog] pre_save Comment is_public=False (held back: contains 'casino')"
+        "[blog.signals] pre_save Comment is_public=False (held back: contains 'casino')"
         in server_log.signal_lines(since)
     )
     assert browser_errors == []
@@ -162,7 +170,7 @@ def test_the_terminal_never_shows_a_secret(page, demo_server, server_log):
         "CSRF form token": form_token,
     }
     terminal = "\n".join(server_log.lines())
-    assert "[bar] user_login " in terminal  # the check below reads real output
+    assert "[bar.signals] user_login " in terminal  # the check below reads real output
     for name, secret in secrets.items():
         assert len(secret) >= 16, name
         assert secret not in terminal, f"the {name} appears in the server's output"

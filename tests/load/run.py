@@ -7,7 +7,7 @@ temporary SQLite database, then CLIENTS clients log in, comment and log out
 LOGINS_PER_CLIENT times each, all at once; each client also fails one login
 for its own user and two for a shared name. Then it checks that no response
 was a 5xx, that every successful login left exactly one LoginRecord row and
-one "[bar] user_login" line, that every failed login was counted, that no
+one "[bar.signals] user_login" line, that every failed login was counted, that no
 "database is locked" appeared, and stops the server. Bounded: a fixed number
 of requests, a timeout on each, and a deadline for the whole run.
 
@@ -235,7 +235,7 @@ def main():
 
     logins = stats.counts["login"]
     bar_lines = sum(
-        line.startswith("[bar] user_login ") for line in server_out.splitlines()
+        line.startswith("[bar.signals] user_login ") for line in server_out.splitlines()
     )
     records = LoginRecord.objects.count()
     comments = Comment.objects.count()
@@ -261,7 +261,7 @@ def main():
     )
     print(f"  statuses: {dict(sorted(stats.statuses.items()))}")
     print(
-        f"  successful logins: {logins}; LoginRecord rows: {records}; [bar] lines: {bar_lines}"
+        f"  successful logins: {logins}; LoginRecord rows: {records}; [bar.signals] lines: {bar_lines}"
     )
     print(f"  comments accepted: {stats.counts['comment']}; Comment rows: {comments}")
     print(
@@ -283,7 +283,7 @@ def main():
             f"{logins} successful logins, expected {CLIENTS * LOGINS_PER_CLIENT}"
         )
     if not records == bar_lines == logins:
-        problems.append("LoginRecord rows, [bar] lines and logins differ")
+        problems.append("LoginRecord rows, [bar.signals] lines and logins differ")
     if comments != stats.counts["comment"]:
         problems.append("Comment rows and accepted comments differ")
     if own_failures != CLIENTS or (shared and shared.failures) != expected_shared:
