@@ -4,6 +4,7 @@ How that work runs is a setting, NOTIFY_DELIVERY, so that the benchmark
 (`manage.py signal_bench`) and chapter 10 can compare the three ways.
 """
 
+# --8<-- [start:imports]
 import logging
 from functools import partial
 
@@ -19,6 +20,8 @@ from tutorial_site.tasks_framework import TaskResultStatus, task_finished
 from . import tasks
 
 logger = logging.getLogger(__name__)
+
+# --8<-- [end:imports]
 
 
 # --8<-- [start:deliver]

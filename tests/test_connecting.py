@@ -4,6 +4,7 @@ Each test uses a Signal() of its own or disconnects what it connects, so the
 project's receivers are left as they were.
 """
 
+# --8<-- [start:imports]
 import gc
 
 import django.contrib.auth
@@ -15,6 +16,8 @@ from django.dispatch import Signal
 from blog.models import Post, Tag
 from foo.signals import user_login
 from foo.views import LoginView
+
+# --8<-- [end:imports]
 
 
 # --8<-- [start:dispatch_uid]

@@ -3,6 +3,7 @@
 Each test uses a signal of its own, so nothing here touches the project's receivers.
 """
 
+# --8<-- [start:imports]
 import asyncio
 import contextvars
 import threading
@@ -21,6 +22,8 @@ on_django_6_1 = pytest.mark.skipif(
 before_django_6_1 = pytest.mark.skipif(
     DJANGO_6_1, reason="behaviour before Django 6.1 (asyncio.gather)"
 )
+
+# --8<-- [end:imports]
 
 
 # --8<-- [start:robust_responses]
@@ -243,9 +246,6 @@ def test_asend_runs_the_sync_receivers_first_then_the_async_ones():
     assert order == ["sync receiver", "async receiver"]
 
 
-# --8<-- [end:asend_order_6_1]
-
-
 @before_django_6_1
 def test_before_6_1_asend_runs_the_sync_group_beside_the_async_one():
     ping = Signal()
@@ -265,31 +265,41 @@ def test_before_6_1_asend_runs_the_sync_group_beside_the_async_one():
     assert responses[0] == (sync_receiver, True)
 
 
+# --8<-- [end:asend_order_6_1]
+
+
 # --8<-- [start:context_6_1]
 request_id = contextvars.ContextVar("request_id", default=None)
+user_name = contextvars.ContextVar("user_name", default=None)
 
 
 async def set_request_id(sender, **kwargs):
-    request_id.set("set by a receiver")
+    request_id.set("set by an async receiver")
 
 
-async def send_and_read_request_id(signal):
-    await signal.asend(sender=None)
-    return request_id.get()
+def set_user_name(sender, **kwargs):
+    user_name.set("set by a sync receiver")
+
+
+async def send_and_read_the_variables():
+    ping = Signal()
+    ping.connect(set_request_id)
+    ping.connect(set_user_name)
+    await ping.asend(sender=None)
+    return request_id.get(), user_name.get()
 
 
 @on_django_6_1
-def test_context_variables_set_by_async_receivers_reach_the_caller():
-    ping = Signal()
-    ping.connect(set_request_id)
-    assert asyncio.run(send_and_read_request_id(ping)) == "set by a receiver"
+def test_context_variables_set_by_receivers_reach_the_caller():
+    assert asyncio.run(send_and_read_the_variables()) == (
+        "set by an async receiver",
+        "set by a sync receiver",
+    )
 
 
 @before_django_6_1
-def test_before_6_1_context_variables_set_by_async_receivers_are_lost():
-    ping = Signal()
-    ping.connect(set_request_id)
-    assert asyncio.run(send_and_read_request_id(ping)) is None
+def test_before_6_1_context_variables_set_by_receivers_are_lost():
+    assert asyncio.run(send_and_read_the_variables()) == (None, None)
 
 
 # --8<-- [end:context_6_1]
@@ -326,6 +336,16 @@ def test_several_async_failures_raise_one_exception_group():
     ]
 
 
+@on_django_6_1
+def test_send_too_raises_an_exception_group_for_several_async_failures():
+    ping = Signal()
+    ping.connect(invalid_value)
+    ping.connect(missing_key)
+    with pytest.raises(ExceptionGroup) as caught:
+        ping.send(sender=None)  # from sync code: async_to_sync() around a TaskGroup
+    assert len(caught.value.exceptions) == 2
+
+
 @before_django_6_1
 def test_before_6_1_several_async_failures_raise_only_the_first():
     ping = Signal()
@@ -351,9 +371,12 @@ async def send_while_a_slow_receiver_runs(signal):
             fate.append("cancelled")
             raise
 
+    async def quick_failure(sender, **kwargs):
+        raise ValueError("quick failure")
+
     signal.connect(slow, weak=False)
-    signal.connect(invalid_value)
-    with pytest.raises(ValueError):
+    signal.connect(quick_failure, weak=False)
+    with pytest.raises(ValueError, match="quick failure"):
         await signal.asend(sender=None)
     await asyncio.sleep(0.3)  # time enough for it to finish, if it still runs
     return fate

@@ -1,5 +1,6 @@
 """Chapter 7: the classic traps of model signals, each shown by running code."""
 
+# --8<-- [start:imports]
 import json
 from contextlib import contextmanager
 
@@ -22,6 +23,8 @@ from blog.models import Comment, Post, Tag
 from tests.signal_capture import capture_signal
 
 pytestmark = pytest.mark.django_db
+
+# --8<-- [end:imports]
 
 
 @contextmanager
@@ -281,6 +284,38 @@ def test_db_cascade_leaves_the_replies_to_the_database_and_sends_nothing_for_the
 
 
 # --8<-- [end:db_cascade]
+
+
+@pytest.mark.skipif(django.VERSION < (6, 1), reason="DB_CASCADE is new in Django 6.1")
+def test_db_cascade_cannot_follow_a_python_level_on_delete():
+    with isolate_apps("blog"):
+
+        class Author(models.Model):  # noqa: DJ008 (never printed)
+            class Meta:
+                app_label = "blog"
+
+        class Article(models.Model):  # noqa: DJ008
+            author = models.ForeignKey(Author, on_delete=models.CASCADE)
+
+            class Meta:
+                app_label = "blog"
+
+        class Reply(models.Model):  # noqa: DJ008
+            article = models.ForeignKey(Article, on_delete=models.DB_CASCADE)
+
+            class Meta:
+                app_label = "blog"
+
+        assert [error.id for error in Reply.check()] == ["fields.E323"]
+
+        class Reaction(models.Model):  # noqa: DJ008
+            post = models.ForeignKey(Post, on_delete=models.DB_CASCADE)
+
+            class Meta:
+                app_label = "blog"
+
+        # (E300 too, only because Post is not in the throwaway app registry.)
+        assert "fields.E323" in {error.id for error in Reaction.check()}
 
 
 # --8<-- [start:loaddata_m2m]

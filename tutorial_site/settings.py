@@ -7,6 +7,7 @@ Local development needs no configuration. For anything else, set:
 - ``DJANGO_ALLOWED_HOSTS``: comma-separated host names, e.g. ``example.com,www.example.com``.
 """
 
+# --8<-- [start:imports]
 import os
 import sys
 from datetime import timedelta
@@ -15,6 +16,8 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 from tutorial_site import tasks_framework
+
+# --8<-- [end:imports]
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
