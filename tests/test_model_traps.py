@@ -225,15 +225,19 @@ def tables_for(*models_to_create):
                 editor.delete_model(model)
 
 
+# Any app in INSTALLED_APPS: the two models below exist only inside the test.
+THROWAWAY_APP = "blog"
+
+
 def delete_an_article_with_two_replies(on_delete):
     """What deleting an article sends, when its replies use this on_delete."""
-    with isolate_apps("blog"):  # two throwaway models, forgotten afterwards
+    with isolate_apps(THROWAWAY_APP):  # two throwaway models, forgotten afterwards
 
         class Article(models.Model):
             title = models.CharField(max_length=100)
 
             class Meta:
-                app_label = "blog"
+                app_label = THROWAWAY_APP
 
             def __str__(self):
                 return self.title
@@ -243,7 +247,7 @@ def delete_an_article_with_two_replies(on_delete):
             body = models.TextField()
 
             class Meta:
-                app_label = "blog"
+                app_label = THROWAWAY_APP
 
             def __str__(self):
                 return self.body
@@ -267,7 +271,8 @@ def test_cascade_deletes_each_reply_through_django_and_its_signals():
     deleted, senders, replies_left = delete_an_article_with_two_replies(
         on_delete=models.CASCADE
     )
-    assert deleted == (3, {"blog.Reply": 2, "blog.Article": 1})
+    reply, article = f"{THROWAWAY_APP}.Reply", f"{THROWAWAY_APP}.Article"
+    assert deleted == (3, {reply: 2, article: 1})
     assert senders == ["Reply", "Reply", "Article"]
     assert replies_left == 0
 
@@ -278,7 +283,7 @@ def test_db_cascade_leaves_the_replies_to_the_database_and_sends_nothing_for_the
     deleted, senders, replies_left = delete_an_article_with_two_replies(
         on_delete=models.DB_CASCADE
     )
-    assert deleted == (1, {"blog.Article": 1})  # the replies are not even counted
+    assert deleted == (1, {f"{THROWAWAY_APP}.Article": 1})  # replies not counted
     assert senders == ["Article"]
     assert replies_left == 0  # yet they are gone: ON DELETE CASCADE, in SQL
 
