@@ -5,7 +5,7 @@
 The Makefile creates Django 6.1's virtualenv with what this prints. With
 candidates (the Makefile passes PYTHON_DJANGO6 when it is set), only those are
 tried. Otherwise: python3.14, python3.13, python3.12 and python3 on PATH, then
-pyenv's installed versions, newest first. pyenv's shims sit on PATH under every
+pyenv's installed versions, newest first (with or without pyenv on PATH). pyenv's shims sit on PATH under every
 name and fail unless that version is selected, so each candidate is run, not
 just found. Exits 1, with the reason on stderr, when none will do.
 """
@@ -41,25 +41,28 @@ def probe(command, minimum):
 
 
 def pyenv_pythons(minimum):
-    """pyenv's installed CPythons of at least ``minimum``, newest first."""
+    """pyenv's installed CPythons of at least ``minimum``, newest first.
+
+    Its root is what `pyenv root` says, or, where pyenv is not on PATH (a
+    non-interactive shell, a CI job), $PYENV_ROOT or pyenv's default, ~/.pyenv.
+    """
     pyenv = shutil.which("pyenv")
-    if not pyenv:
+    if pyenv:
+        root = subprocess.run(
+            [pyenv, "root"], capture_output=True, text=True, timeout=30
+        ).stdout.strip()
+    else:
+        root = os.environ.get("PYENV_ROOT") or os.path.expanduser("~/.pyenv")
+    try:
+        names = os.listdir(os.path.join(root, "versions"))
+    except OSError:
         return []
-    listed = subprocess.run(
-        [pyenv, "versions", "--bare", "--skip-aliases"],
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
     versions = []
-    for name in listed.stdout.split():
+    for name in names:
         match = PYENV_VERSION.match(name)
         if match and (int(match[1]), int(match[2])) >= minimum:
             versions.append(name)
     versions.sort(key=lambda v: tuple(map(int, v.split("."))), reverse=True)
-    root = subprocess.run(
-        [pyenv, "root"], capture_output=True, text=True, timeout=30
-    ).stdout.strip()
     return [os.path.join(root, "versions", name, "bin", "python3") for name in versions]
 
 

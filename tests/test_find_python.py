@@ -11,10 +11,12 @@ RUNNING = ".".join(map(str, sys.version_info[:2]))  # this Python, e.g. "3.11"
 NEXT = f"{sys.version_info[0]}.{sys.version_info[1] + 1}"  # one it is too old for
 
 
-def find_python(*args, path=None):
+def find_python(*args, path=None, pyenv_root=None):
     env = dict(os.environ)
     if path is not None:
         env["PATH"] = str(path)
+    if pyenv_root is not None:
+        env["PYENV_ROOT"] = str(pyenv_root)
     return subprocess.run(
         [sys.executable, str(FIND_PYTHON), *args],
         capture_output=True,
@@ -50,12 +52,28 @@ def test_on_path_a_shim_that_fails_is_passed_over(tmp_path):
     for script in (shim, real):
         script.chmod(0o755)
 
-    result = find_python(RUNNING, path=tmp_path)
+    no_pyenv = tmp_path / "no-pyenv"
+    result = find_python(RUNNING, path=tmp_path, pyenv_root=no_pyenv)
     assert (result.returncode, result.stdout) == (0, f"{sys.executable}\n")
 
-    result = find_python(NEXT, path=tmp_path)
+    result = find_python(NEXT, path=tmp_path, pyenv_root=no_pyenv)
     assert (result.returncode, result.stdout) == (1, "")
     assert "in PATH or pyenv" in result.stderr
+
+
+def test_pyenvs_versions_are_found_without_pyenv_on_path(tmp_path):
+    # As in a CI job whose PATH lacks pyenv: $PYENV_ROOT/versions/X.Y.Z/bin/python3.
+    for version, target in [("2.7.18", "/nonexistent"), ("3.99.0", sys.executable)]:
+        bin_dir = tmp_path / "versions" / version / "bin"
+        bin_dir.mkdir(parents=True)
+        python = bin_dir / "python3"
+        python.write_text(f'#!/bin/sh\nexec "{target}" "$@"\n')
+        python.chmod(0o755)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+
+    result = find_python(RUNNING, path=empty, pyenv_root=tmp_path)
+    assert (result.returncode, result.stdout) == (0, f"{sys.executable}\n")
 
 
 def make_test_django6(**env):
