@@ -42,7 +42,9 @@ TEST_STEPS := lint test-lts test-django6
 # go to __pycache__/, which git ignores, one file per Python version.
 test: export PYTHONDONTWRITEBYTECODE =
 
-test:
+# The LTS virtualenv and Chromium first, once: two apt-get runs at the same time
+# would fight over dpkg's lock.
+test: install chromium
 	@$(MAKE) --no-print-directory --keep-going --jobs=$(words $(TEST_STEPS)) \
 		--output-sync=target $(TEST_STEPS)
 
