@@ -35,11 +35,11 @@ run: setup docs-build
 # interleave. A new step is a target, and its name added here.
 TEST_STEPS := lint test-lts test-django6
 
-# A test run starts some 60 Python processes (servers, subprocess tests, nested
-# pytest runs). Where the environment turns bytecode caching off
+# A test run starts some 30 Python processes per Django (the server, subprocess
+# tests, nested pytest runs). Where the environment turns bytecode caching off
 # (PYTHONDONTWRITEBYTECODE), each would compile the project and pytest would
-# rewrite every test module again: about 10 CPU-seconds per Django. The caches
-# go to __pycache__/, which git ignores, one file per Python version.
+# rewrite every test module again: about 10 CPU-seconds of a run on one Django.
+# The caches go to __pycache__/, which git ignores, one file per Python version.
 test: export PYTHONDONTWRITEBYTECODE =
 
 # The LTS virtualenv and Chromium first, once: two apt-get runs at the same time
