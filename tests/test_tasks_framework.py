@@ -139,27 +139,24 @@ def test_the_toolbar_lists_the_task_signals_of_the_framework_in_use():
     assert set(tasks_framework.SIGNALS) <= set(extra)
 
 
-@pytest.mark.skipif(not DJANGO_6, reason="django.tasks is new in Django 6.0")
-def test_django_6_sends_its_own_task_signals():
-    from django.tasks.signals import task_enqueued, task_finished, task_started
-
+@pytest.mark.parametrize(
+    "package",
+    [
+        pytest.param(
+            "django.tasks",
+            marks=pytest.mark.skipif(not DJANGO_6, reason="new in Django 6.0"),
+        ),
+        pytest.param(
+            "django_tasks",
+            marks=pytest.mark.skipif(DJANGO_6, reason="the backport, for Django 5.2"),
+        ),
+    ],
+)
+def test_the_framework_in_use_sends_its_own_task_signals(package):
     with (
-        capture_signal(task_enqueued) as enqueued,
-        capture_signal(task_started) as started,
-        capture_signal(task_finished) as finished,
-    ):
-        add.enqueue(1, 1)
-    assert len(enqueued) == len(started) == len(finished) == 1
-
-
-@pytest.mark.skipif(DJANGO_6, reason="the backport is for Django 5.2; 6.0 has its own")
-def test_on_5_2_the_backport_sends_task_signals_of_its_own():
-    from django_tasks.signals import task_enqueued, task_finished, task_started
-
-    with (
-        capture_signal(task_enqueued) as enqueued,
-        capture_signal(task_started) as started,
-        capture_signal(task_finished) as finished,
+        capture_signal(import_string(f"{package}.signals.task_enqueued")) as enqueued,
+        capture_signal(import_string(f"{package}.signals.task_started")) as started,
+        capture_signal(import_string(f"{package}.signals.task_finished")) as finished,
     ):
         add.enqueue(1, 1)
     assert len(enqueued) == len(started) == len(finished) == 1
