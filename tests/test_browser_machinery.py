@@ -2,6 +2,7 @@
 
 import gc
 import os
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -11,12 +12,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser import machinery
 from tests.browser.conftest import PROBE_PREFIX
 from tests.browser.machinery import (
     ROOT,
     LiveServer,
+    PortTaken,
     ServerLog,
     chromium_launch_options,
+    free_port,
     is_loopback_url,
     server_environment,
 )
@@ -99,6 +103,33 @@ def test_reading_the_servers_database_leaves_no_connection_open(tmp_path):
         gc.collect()
     # Python 3.13 warns about a connection that is never closed.
     assert [w for w in caught if issubclass(w.category, ResourceWarning)] == []
+
+
+def test_a_port_taken_before_runserver_binds_it_makes_the_server_try_another(
+    tmp_path, monkeypatch
+):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        taken_port = taken.getsockname()[1]
+        ports = iter([taken_port, free_port()])
+        monkeypatch.setattr(machinery, "free_port", lambda: next(ports))
+        server = LiveServer(workdir=tmp_path)
+        try:
+            server.serve()
+            assert server.port != taken_port
+            assert server.url == f"http://127.0.0.1:{server.port}"
+        finally:
+            server.stop()
+
+        # A port asked for is not changed behind your back: the error says why.
+        (tmp_path / "fixed").mkdir()
+        fixed = LiveServer(port=taken_port, workdir=tmp_path / "fixed")
+        try:
+            with pytest.raises(PortTaken, match="already in use"):
+                fixed.serve()
+        finally:
+            fixed.stop()
 
 
 def test_waiting_for_a_line_is_bounded(tmp_path):
