@@ -17,7 +17,7 @@ DJANGO6_INSTALLED := $(DJANGO6_VENV)/.installed-requirements
 FIND_PYTHON_DJANGO6 = $(PYTHON) scripts/find_python.py 3.12 $(PYTHON_DJANGO6)
 DJANGO6_DB := db-django6.sqlite3
 # The pages include code and outputs from the project's files, so those count too.
-DOCS_SOURCES := mkdocs.yml $(shell find docs foo bar blog tests scripts tutorial_site -type f \( -name '*.md' -o -name '*.py' -o -name '*.html' -o -name '*.txt' \) -not -path '*/__pycache__/*' 2>/dev/null)
+DOCS_SOURCES := mkdocs.yml pyproject.toml $(shell find docs foo bar blog tests scripts tutorial_site starter without_signals -type f \( -name '*.md' -o -name '*.py' -o -name '*.html' -o -name '*.txt' -o -name '*.ini' \) -not -path '*/__pycache__/*' -not -path '*/.venv*' 2>/dev/null)
 
 .PHONY: run test install setup lint docs docs-build outputs clean signalmap-docs
 
@@ -33,7 +33,7 @@ run: setup docs-build
 # Its steps, each a target of its own, run side by side (make -j); each step's
 # output is printed in one piece when it ends (-O), so the reports never
 # interleave. A new step is a target, and its name added here.
-TEST_STEPS := lint test-lts test-django6
+TEST_STEPS := lint test-lts test-django6 test-starter
 
 # A test run starts some 30 Python processes per Django (the server, subprocess
 # tests, nested pytest runs). Where the environment turns bytecode caching off
@@ -212,3 +212,39 @@ bench-docs: install
 
 worker: setup
 	DJANGO_TASKS_BACKEND=database $(BIN)/python manage.py db_worker
+
+# --- starter/: the project that chapter 3 builds, tested on its own ---------------
+# Its tests run with its own settings, in virtualenvs that hold only
+# starter/requirements.txt (Django, pytest and pytest-django): one on $(PYTHON)
+# (Django 5.2), one on a Python 3.12 or newer (Django 6.1). Then
+# scripts/starter_outputs.py replays the chapter and compares what it prints with
+# docs/outputs/starter/; `make starter-outputs` rewrites those files.
+STARTER_VENV := .venv-starter
+STARTER_VENV_DJANGO6 := .venv-starter-django6
+# A Python 3.12 or newer, found as for the project's own Django 6.1 half.
+NEWER_PYTHON ?= $(shell $(FIND_PYTHON_DJANGO6) 2>/dev/null)
+
+.PHONY: test-starter starter-outputs
+
+test-starter: $(STARTER_VENV)/.installed $(STARTER_VENV_DJANGO6)/.installed
+	@for venv in $(STARTER_VENV) $(STARTER_VENV_DJANGO6); do \
+		echo "starter/ on Django $$($$venv/bin/python -m django --version):"; \
+		(cd starter && env -u DJANGO_SETTINGS_MODULE -u PYTEST_ADDOPTS \
+			../$$venv/bin/python -m pytest -q -W error -p no:cacheprovider) \
+		&& $$venv/bin/python scripts/starter_outputs.py --check || exit 1; \
+	done
+
+starter-outputs: $(STARTER_VENV)/.installed $(STARTER_VENV_DJANGO6)/.installed
+	$(STARTER_VENV)/bin/python scripts/starter_outputs.py
+	$(STARTER_VENV_DJANGO6)/bin/python scripts/starter_outputs.py
+
+$(STARTER_VENV)/.installed: starter/requirements.txt
+	rm -rf $(STARTER_VENV) && $(PYTHON) -m venv $(STARTER_VENV)
+	$(STARTER_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r $<
+	@touch $@
+
+$(STARTER_VENV_DJANGO6)/.installed: starter/requirements.txt
+	@if [ -z "$(NEWER_PYTHON)" ]; then echo "No Python 3.12 or newer (on PATH or in pyenv) to test starter/ on Django 6.1."; exit 1; fi
+	rm -rf $(STARTER_VENV_DJANGO6) && $(NEWER_PYTHON) -m venv $(STARTER_VENV_DJANGO6)
+	$(STARTER_VENV_DJANGO6)/bin/python -m pip install --quiet --disable-pip-version-check -r $<
+	@touch $@

@@ -1,5 +1,6 @@
 """Receivers of bar. They are connected in BarConfig.ready()."""
 
+# --8<-- [start:imports]
 import logging
 
 from django.core.exceptions import ValidationError
@@ -11,6 +12,8 @@ from .models import LoginRecord
 logger = logging.getLogger(__name__)
 
 
+# --8<-- [end:imports]
+# --8<-- [start:client_address]
 def client_address(request):
     """REMOTE_ADDR if it is an IP address, else None (it comes from the server)."""
     address = request.META.get("REMOTE_ADDR") or ""
@@ -19,6 +22,7 @@ def client_address(request):
     except ValidationError:
         return None
     return address
+    # --8<-- [end:client_address]
 
 
 # --8<-- [start:record_login]
@@ -40,6 +44,4 @@ def record_login(sender, request, user, **kwargs):
         record.remote_addr,
         record.pk,
     )
-
-
-# --8<-- [end:record_login]
+    # --8<-- [end:record_login]

@@ -2,32 +2,26 @@
 migrations, database connections and settings changed by tests.
 
 Chapter 8 of the tutorial walks through them. Like blog.signals, this module
-connects its receivers when it is imported, from BlogConfig.ready().
+connects its receivers when it is imported, from BlogConfig.ready(). The
+migration receivers are methods of BlogConfig (blog/apps.py), connected with the
+config itself as their sender.
 """
 
+# --8<-- [start:imports]
 import logging
 import sys
 from functools import cache
 
-from django.apps import apps as global_apps
 from django.conf import settings
 from django.core.signals import got_request_exception, setting_changed
 from django.db.backends.signals import connection_created
-from django.db.models.signals import post_migrate, pre_migrate
 from django.dispatch import receiver
 from django.utils.text import slugify
 
 logger = logging.getLogger(__name__)
 
-# migrate sends pre_migrate and post_migrate once per installed app, with that
-# app's AppConfig as the sender; this module is imported from ready(), so the
-# registry is ready and the instance can be looked up here.
-BLOG_APP = global_apps.get_app_config("blog")
 
-MODERATORS_GROUP = "Blog moderators"
-MODERATOR_PERMISSIONS = ["view_comment", "change_comment", "delete_comment"]
-
-
+# --8<-- [end:imports]
 # --8<-- [start:got_request_exception]
 @receiver(got_request_exception)
 def report_request_exception(sender, request, **kwargs):
@@ -40,45 +34,7 @@ def report_request_exception(sender, request, **kwargs):
         request.path,
         type(exception).__name__,
     )
-
-
-# --8<-- [end:got_request_exception]
-
-
-# --8<-- [start:migrate]
-@receiver(pre_migrate, sender=BLOG_APP)
-def report_migration_plan(sender, app_config, using, plan=None, **kwargs):
-    # plan covers the whole `migrate` run; `flush` sends the signals without one.
-    ours = [m for m, backwards in plan or [] if m.app_label == app_config.label]
-    logger.info(
-        "pre_migrate app=%s using=%r blog migrations to run=%d",
-        app_config.label,
-        using,
-        len(ours),
-    )
-
-
-@receiver(post_migrate, sender=BLOG_APP)
-def create_moderators_group(sender, app_config, using, apps=global_apps, **kwargs):
-    # `apps` is the project's state after the migrations: use its models, not
-    # the imported ones, which may be ahead of the database.
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, created = Group.objects.using(using).get_or_create(name=MODERATORS_GROUP)
-    permissions = Permission.objects.using(using).filter(
-        content_type__app_label=app_config.label,
-        codename__in=MODERATOR_PERMISSIONS,
-    )
-    group.permissions.add(*permissions)
-    logger.info(
-        "post_migrate group %r %s, %d permissions",
-        MODERATORS_GROUP,
-        "created" if created else "already there",
-        group.permissions.count(),
-    )
-
-
-# --8<-- [end:migrate]
+    # --8<-- [end:got_request_exception]
 
 
 # --8<-- [start:connection_created]
@@ -96,9 +52,7 @@ def add_sql_functions(sender, connection, **kwargs):
         connection.vendor,
         connection.alias,
     )
-
-
-# --8<-- [end:connection_created]
+    # --8<-- [end:connection_created]
 
 
 # --8<-- [start:setting_changed]
@@ -116,6 +70,4 @@ def forget_spam_words(sender, setting, value, enter, **kwargs):
     if setting == "BLOG_SPAM_WORDS":
         spam_words.cache_clear()
         logger.info("setting_changed %s enter=%s", setting, enter)
-
-
-# --8<-- [end:setting_changed]
+    # --8<-- [end:setting_changed]

@@ -16,6 +16,4 @@ def note_prepared(sender, **kwargs):
     # they send class_prepared too, so keep only the real classes.
     if sender._meta.app_label == "blog" and sender._meta.apps is apps:
         PREPARED_MODELS.append(sender._meta.label)
-
-
-# --8<-- [end:note_prepared]
+    # --8<-- [end:note_prepared]

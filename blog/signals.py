@@ -1,7 +1,7 @@
 """Receivers of blog, for signals that Django itself sends.
 
 Importing this module connects every receiver in it (that is what @receiver
-does), so it is imported exactly once, from BlogConfig.ready().
+does), so BlogConfig.ready() imports it, and nothing else needs to.
 
 Each line logged starts with the signal's name, and the LOGGING set-up puts the
 logger's name in front ("[blog.signals] user_logged_in ..."), so you can follow
@@ -9,9 +9,11 @@ the runserver terminal. Values are formatted with %r: quoted, and with line
 breaks escaped, so user input cannot forge extra log lines.
 """
 
+# --8<-- [start:imports]
 import logging
 import reprlib
 import threading
+import unicodedata
 from collections import Counter
 
 from django.contrib.auth import get_user_model
@@ -39,16 +41,18 @@ from .other_signals import spam_words
 
 logger = logging.getLogger(__name__)
 
-BLOG_MODELS = (Post, Comment, Tag)
 
-
+# --8<-- [end:imports]
+# --8<-- [start:short_repr]
 # repr() with long strings cut short: a 10,000-character user name typed into
 # the login form should not become a 10,000-character log line.
 short_repr = reprlib.Repr()
 short_repr.maxstring = 80
 short_repr.maxother = 80
+# --8<-- [end:short_repr]
 
 
+# --8<-- [start:describe]
 def describe(obj):
     """A short, safe description of a model instance or queryset for the log."""
     if isinstance(obj, Model):
@@ -56,6 +60,7 @@ def describe(obj):
     if obj is None:
         return "None"
     return f"QuerySet<{obj.model.__name__}>"
+    # --8<-- [end:describe]
 
 
 # Authentication signals (django.contrib.auth.signals) -------------------------
@@ -110,20 +115,21 @@ def report_login_failed(sender, credentials, request=None, **kwargs):
         short_repr.repr(loggable_credentials(credentials)),
         request.path if request else None,
     )
-
-
-# --8<-- [end:auth]
+    # --8<-- [end:auth]
 
 
 # Model signals (django.db.models.signals) -------------------------------------
 
 
+# --8<-- [start:unique_slug]
 def unique_slug(post):
+    """The post's title as a slug no other post has: "hello", "hello-2", ..."""
     base = slugify(post.title)[:180] or "post"
     slug, suffix = base, 2
     while Post.objects.filter(slug=slug).exclude(pk=post.pk).exists():
         slug, suffix = f"{base}-{suffix}", suffix + 1
     return slug
+    # --8<-- [end:unique_slug]
 
 
 # --8<-- [start:fill_post_slug]
@@ -140,21 +146,32 @@ def fill_post_slug(sender, instance, raw, **kwargs):
         instance.slug,
         "filled" if filled else "kept",
     )
-
-
-# --8<-- [end:fill_post_slug]
+    # --8<-- [end:fill_post_slug]
 
 
 # --8<-- [start:hold_back_spam]
+def comparable(text):
+    """``text`` as the spam check compares it, so that look-alikes match.
+
+    NFKC turns full-width letters and other compatibility forms into plain
+    ones, casefold() ignores case in every script, and format characters
+    (Unicode category Cf: zero-width spaces and joiners, soft hyphens), which
+    change nothing on screen, are dropped.
+    """
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(char for char in text if unicodedata.category(char) != "Cf")
+    return unicodedata.normalize("NFKC", text.casefold())
+
+
 @receiver(pre_save, sender=Comment)
 def hold_back_spam(sender, instance, raw, **kwargs):
     # Only new comments are checked: a moderator who publishes a held-back
     # comment in the admin must not see it hidden again.
     if raw or not instance._state.adding:
         return
-    body = instance.body.lower()
+    body = comparable(instance.body)
     # spam_words(): BLOG_SPAM_WORDS lower-cased once (see blog/other_signals.py).
-    found = [word for word in spam_words() if word in body]
+    found = [word for word in spam_words() if comparable(word) in body]
     if found:
         instance.is_public = False
     logger.info(
@@ -162,9 +179,7 @@ def hold_back_spam(sender, instance, raw, **kwargs):
         instance.is_public,
         f" (held back: contains {found[0]!r})" if found else "",
     )
-
-
-# --8<-- [end:hold_back_spam]
+    # --8<-- [end:hold_back_spam]
 
 
 # --8<-- [start:report_saved]
@@ -180,9 +195,7 @@ def report_saved(sender, instance, created, raw, using, update_fields, **kwargs)
         using,
         sorted(update_fields) if update_fields is not None else None,
     )
-
-
-# --8<-- [end:report_saved]
+    # --8<-- [end:report_saved]
 
 
 # --8<-- [start:delete]
@@ -200,9 +213,7 @@ def report_deleting(sender, instance, origin, using, **kwargs):
 @receiver(post_delete, sender=Tag)
 def report_deleted(sender, instance, origin, using, **kwargs):
     logger.info("post_delete %s origin=%s", describe(instance), describe(origin))
-
-
-# --8<-- [end:delete]
+    # --8<-- [end:delete]
 
 
 # --8<-- [start:m2m]
@@ -218,9 +229,7 @@ def report_tags_changed(sender, instance, action, reverse, model, pk_set, **kwar
         model.__name__,
         sorted(pk_set) if pk_set is not None else None,
     )
-
-
-# --8<-- [end:m2m]
+    # --8<-- [end:m2m]
 
 
 # pre_init and post_init fire for every instance Django builds, one per row a
@@ -269,6 +278,4 @@ def report_init_counts(sender, **kwargs):
             if name == signal_name
         )
         logger.info("%s during this request: %s", signal_name, per_model)
-
-
-# --8<-- [end:init_counts]
+    # --8<-- [end:init_counts]

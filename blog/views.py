@@ -1,10 +1,15 @@
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import DatabaseError, transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, FormView, ListView
 
 from .forms import CommentForm
 from .models import Post
+
+logger = logging.getLogger(__name__)
 
 posts = Post.objects.select_related("author").prefetch_related("tags")
 
@@ -45,7 +50,21 @@ class CommentCreateView(LoginRequiredMixin, FormView):
         comment = form.save(commit=False)
         comment.post = self.post_object
         comment.author = self.request.user
-        comment.save()  # blog's pre_save receiver decides whether it is public.
+        try:
+            # One transaction for the comment and whatever its receivers store
+            # with it (notify's queued task): all of it is saved, or none.
+            with transaction.atomic():
+                comment.save()  # blog's pre_save receiver decides if it is public.
+        except DatabaseError:
+            logger.exception("could not save a comment on %s", self.post_object)
+            form.add_error(
+                None,
+                "Your comment could not be saved just now, and nothing was stored: "
+                "please send it again.",
+            )
+            return self.render_to_response(
+                post_page_context(self.post_object, form), status=503
+            )
         if comment.is_public:
             messages.success(self.request, "Your comment is published.")
         else:

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django_tasks_db import DatabaseBackend
 
 from bar.signals import client_address
 from blog.models import Comment
@@ -36,9 +37,36 @@ def deliver(task, *args):
         # Once the data is committed, so no email about a rolled-back row,
         # but still in this process: the request waits all the same.
         transaction.on_commit(partial(task.call, *args))
+    elif stored_in_this_transaction(task):
+        # The database backend's queue is a table: the task row is written in
+        # the transaction that is saving the data, so both are committed or
+        # neither is, and a worker cannot see the task before its data.
+        task.enqueue(*args)
     else:
-        # Committed first, then queued: a worker process does the slow part.
-        transaction.on_commit(partial(task.enqueue, *args))
+        # A queue outside the transaction (the immediate backend, a broker):
+        # queue once the data is committed. It cannot roll back with the data,
+        # so a failure then is logged, not turned into an error page for data
+        # that is saved.
+        transaction.on_commit(partial(enqueue_or_log, task, *args))
+
+
+def stored_in_this_transaction(task):
+    """Whether enqueueing ``task`` now writes into the open transaction: the
+    database backend (on the default database, as here) inside atomic()."""
+    return (
+        isinstance(task.get_backend(), DatabaseBackend)
+        and transaction.get_connection().in_atomic_block
+    )
+
+
+def enqueue_or_log(task, *args):
+    try:
+        task.enqueue(*args)
+    except Exception as error:
+        arguments = ", ".join(map(repr, args))
+        logger.exception(
+            "could not queue %s(%s): %r", task.module_path, arguments, error
+        )
 
 
 # --8<-- [end:deliver]

@@ -71,11 +71,10 @@ def comment(post, bob):
     return Comment.objects.create(post=post, author=bob, body="Nice post.")
 
 
-# --- reliability (issue 5): a test database in a file -----------------------------
-# Django's default test database for SQLite lives in memory, shared between
-# connections in a mode that locks whole tables and ignores the busy timeout.
-# Tests that run real threads (tests/test_lockout.py) need what the server gets:
-# a file, in WAL mode, with each thread waiting its turn to write.
+# A test database in a file. Django's default test database for SQLite lives in
+# memory, shared between connections in a mode that locks whole tables and
+# ignores the busy timeout. Tests that run real threads (tests/test_lockout.py)
+# need what the server gets: a file, in WAL mode, each thread waiting its turn.
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(
     django_db_modify_db_settings_parallel_suffix, tmp_path_factory
@@ -86,4 +85,13 @@ def django_db_modify_db_settings(
     test_settings["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
 
 
-# --- end reliability --------------------------------------------------------------
+def turn_on_toolbar(settings):
+    """Turn the debug toolbar on for one test, as `make run` has it: DEBUG on,
+    its middleware first, its URLs routed (tests/toolbar_urls.py)."""
+    settings.DEBUG = True
+    settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, "debug_toolbar"]
+    settings.MIDDLEWARE = [
+        "debug_toolbar.middleware.DebugToolbarMiddleware",
+        *settings.MIDDLEWARE,
+    ]
+    settings.ROOT_URLCONF = "tests.toolbar_urls"

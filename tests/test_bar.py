@@ -1,8 +1,13 @@
 """bar: listens to foo's user_login without foo knowing it exists."""
 
+from unittest import mock
+
 import pytest
 from django.apps import apps
+from django.conf import settings
+from django.test import override_settings
 
+from bar.apps import BarConfig
 from bar.models import LoginRecord
 from bar.signals import record_login
 from foo.signals import user_login
@@ -32,6 +37,20 @@ def test_running_ready_again_does_not_connect_twice():
 
 
 # --8<-- [end:registered_once]
+
+
+def test_a_test_that_changes_installed_apps_runs_ready_again_on_a_new_config():
+    original = apps.get_app_config("bar")
+    with (
+        mock.patch.object(
+            BarConfig, "ready", autospec=True, side_effect=BarConfig.ready
+        ) as ready,
+        override_settings(INSTALLED_APPS=settings.INSTALLED_APPS),
+    ):
+        recreated = apps.get_app_config("bar")
+        assert len(bar_receivers()) == 1  # connecting again changed nothing
+    assert recreated is not original
+    assert ready.call_args_list == [mock.call(recreated)]
 
 
 def test_login_creates_one_record_and_logs_one_line(client, alice, signal_log):

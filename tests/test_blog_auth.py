@@ -1,7 +1,7 @@
 """blog's receivers for Django's authentication signals."""
 
 import pytest
-from django.contrib.auth import get_user_model
+from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.signals import (
     user_logged_in,
     user_logged_out,
@@ -56,6 +56,22 @@ def test_wrong_password_sends_user_login_failed_once_with_cleansed_credentials(
         "path='/accounts/login/'"
     ]
     assert "hunter2-wrong" not in "\n".join(signal_log())
+
+
+def test_every_credential_that_looks_sensitive_is_starred_and_request_may_be_none():
+    # authenticate() called from code, without a request: a token and a secret
+    # are starred like a password; other keys are sent as given.
+    with capture_signal(user_login_failed) as calls:
+        user = authenticate(username="nobody", api_token="t0k", secret="s3", otp="1")
+    assert user is None
+    (call,) = calls
+    assert call.kwargs["request"] is None
+    assert call.kwargs["credentials"] == {
+        "username": "nobody",
+        "api_token": "********************",
+        "secret": "********************",
+        "otp": "1",
+    }
 
 
 def test_successful_login_sends_no_user_login_failed(client, alice):

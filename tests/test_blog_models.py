@@ -2,6 +2,7 @@
 
 import pytest
 from django.db.models.signals import (
+    class_prepared,
     m2m_changed,
     post_delete,
     post_init,
@@ -12,6 +13,7 @@ from django.db.models.signals import (
 )
 
 from blog.models import Comment, Post, Tag
+from blog.prepared import PREPARED_MODELS
 from tests.signal_capture import capture_signal
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +71,46 @@ def test_spammy_comment_is_stored_but_held_back(post, bob, signal_log, body):
         "[blog.signals] pre_save Comment is_public=False (held back: contains 'casino')"
         in signal_log()
     )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "\uff43\uff41\uff53\uff49\uff4e\uff4f night",  # full-width letters
+        "\uff23\uff21\uff33\uff29\uff2e\uff2f",  # full-width capitals
+        "cas\u200bino",  # zero-width space
+        "c\u200da\u200cs\u2060i\ufeffno",  # joiners, word joiner, BOM
+        "cas\u00adino",  # soft hyphen
+        "\U0001d41c\U0001d41a\U0001d42c\U0001d422\U0001d427\U0001d428",  # bold
+        "crypto\u200b giveaway",
+        "CRYPTO GIVEAWAY",
+    ],
+)
+def test_look_alike_spam_is_held_back_too(post, bob, signal_log, body):
+    comment = Comment.objects.create(post=post, author=bob, body=body)
+    comment.refresh_from_db()
+    assert comment.is_public is False
+    assert comment.body == body  # stored as written: only the check normalises
+    word = "crypto giveaway" if "giveaway" in body.lower() else "casino"
+    assert (
+        f"[blog.signals] pre_save Comment is_public=False (held back: contains {word!r})"
+        in signal_log()
+    )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "cas ino",  # a real space is not a format character
+        "caisno",
+        # A Cyrillic a: a confusable, not a compatibility form. NFKC keeps it
+        # (catching those takes a confusables table, as in Unicode TR 39).
+        "c\u0430sino",
+        "\uff43\uff41\uff53",  # full-width "cas" alone
+    ],
+)
+def test_other_text_is_not_mistaken_for_spam(post, bob, body):
+    assert Comment.objects.create(post=post, author=bob, body=body).is_public
 
 
 def test_spam_words_come_from_the_setting(post, bob, settings):
@@ -203,6 +245,35 @@ def test_adding_a_tag_already_there_sends_an_empty_pk_set(post):
     ]
 
 
+def test_removing_a_tag_that_is_not_attached_still_sends_its_pk(post):
+    # add() leaves out the pks already there; remove() does no such check and
+    # sends every pk it was given, related or not (even one with no row).
+    stranger = Tag.objects.create(name="not-on-this-post")
+    with capture_signal(m2m_changed, sender=Post.tags.through) as calls:
+        post.tags.remove(stranger, 12345)
+    assert [(c.kwargs["action"], c.kwargs["pk_set"]) for c in calls] == [
+        ("pre_remove", {stranger.pk, 12345}),
+        ("post_remove", {stranger.pk, 12345}),
+    ]
+    assert list(post.tags.all()) == [Tag.objects.get(name="signals")]
+
+
+def test_set_sends_a_remove_and_an_add_only_for_what_changes(post):
+    kept = post.tags.get()
+    new = Tag.objects.create(name="new")
+    with capture_signal(m2m_changed, sender=Post.tags.through) as calls:
+        post.tags.set([kept])  # nothing to change: no signal at all
+    assert calls == []
+    with capture_signal(m2m_changed, sender=Post.tags.through) as calls:
+        post.tags.set([new])
+    assert [(c.kwargs["action"], c.kwargs["pk_set"]) for c in calls] == [
+        ("pre_remove", {kept.pk}),
+        ("post_remove", {kept.pk}),
+        ("pre_add", {new.pk}),
+        ("post_add", {new.pk}),
+    ]
+
+
 # pre_init and post_init: counted per request, one line each ------------------------
 
 
@@ -227,3 +298,33 @@ def test_init_signals_outside_a_request_log_nothing(post, signal_log):
     assert len(calls) == 1
     assert blog_lines(signal_log, "pre_init") == []
     assert blog_lines(signal_log, "post_init") == []
+
+
+def test_the_model_signals_cache_their_receivers_but_class_prepared_does_not():
+    # use_caching=True: the receivers for a sender are looked up once and kept
+    # until a connect() or disconnect(). class_prepared is a plain Signal().
+    model_signals = [
+        pre_init,
+        post_init,
+        pre_save,
+        post_save,
+        pre_delete,
+        post_delete,
+        m2m_changed,
+    ]
+    assert [signal.use_caching for signal in model_signals] == [True] * 7
+    assert class_prepared.use_caching is False
+
+
+# class_prepared ---------------------------------------------------------------
+
+
+def test_class_prepared_saw_every_blog_model_once_in_definition_order():
+    # Post_tags is the many-to-many table Django builds for Post.tags; it is
+    # created, and prepared, while Post's own fields are being set up.
+    assert PREPARED_MODELS == [
+        "blog.Tag",
+        "blog.Post_tags",
+        "blog.Post",
+        "blog.Comment",
+    ]

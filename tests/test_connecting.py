@@ -6,6 +6,7 @@ project's receivers are left as they were.
 
 # --8<-- [start:imports]
 import gc
+import threading
 
 import django.contrib.auth
 import pytest
@@ -18,6 +19,52 @@ from foo.signals import user_login
 from foo.views import LoginView
 
 # --8<-- [end:imports]
+
+
+# --8<-- [end:imports]
+def test_send_calls_plain_receivers_in_connection_order_in_the_senders_thread():
+    # Chapter 1's picture of send(), for receivers that are plain functions.
+    # Async receivers run after them, in an event loop (chapter 9).
+    ping = Signal()
+    calls = []
+
+    def second(sender, **kwargs):
+        calls.append(("second", threading.get_ident()))
+
+    def first(sender, **kwargs):
+        calls.append(("first", threading.get_ident()))
+        return "done"
+
+    ping.connect(second)
+    ping.connect(first)
+    responses = ping.send(sender=None)
+
+    here = threading.get_ident()
+    assert calls == [("second", here), ("first", here)]
+    assert responses == [(second, None), (first, "done")]
+
+
+def test_in_debug_mode_connect_refuses_a_receiver_without_kwargs(settings):
+    # Chapter 4: Django may add arguments to a signal; **kwargs keeps a
+    # receiver working. With DEBUG on, connect() checks it.
+    ping = Signal()
+
+    def no_kwargs(sender):
+        pass
+
+    settings.DEBUG = True
+    with pytest.raises(ValueError, match=r"must accept keyword arguments"):
+        ping.connect(no_kwargs)
+    settings.DEBUG = False
+    ping.connect(no_kwargs)  # accepted, and would break on the first send
+    with pytest.raises(TypeError):
+        ping.send(sender=None)
+
+
+def test_signal_takes_no_providing_args_any_more():
+    # Chapter 5: removed in Django 4.0.
+    with pytest.raises(TypeError, match="providing_args"):
+        Signal(providing_args=["request", "user"])
 
 
 # --8<-- [start:dispatch_uid]

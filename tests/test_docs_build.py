@@ -2,11 +2,13 @@
 
 - every /tutorial/... link in the demo's templates exists in the built site;
 - every link from a chapter to the demo (http://127.0.0.1:8000/...) is a URL
-  the project answers, and every chapter has at least one;
+  the project answers, and every chapter has at least one; chapter 3's are pages
+  of the learner's own project, starter/, which runs at that address instead;
 - the fourteen chapters exist in order, each naming the Django versions its code
   is tested on, opening with what you will learn and ending with what you saw.
 """
 
+import os
 import re
 import shutil
 import subprocess
@@ -24,6 +26,7 @@ from blog.management.commands.load_demo_data import DEMO_POSTS
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 CHAPTERS = sorted((ROOT / "docs" / "chapters").glob("*.md"))
+OWN_PROJECT_CHAPTER = ROOT / "docs" / "chapters" / "03-your-own-project.md"
 DEMO_LINK = re.compile(r"http://127\.0\.0\.1:8000(/[^\s()\[\]\"'>]*)")
 DEMO_SLUGS = {slugify(spec["title"]) for spec in DEMO_POSTS}
 TUTORIAL_LINK = re.compile(r"""href="(/tutorial/[^"#?]*)""")
@@ -113,6 +116,8 @@ def test_every_tutorial_link_in_the_templates_exists(mkdocs_site):
 
 def test_chapter_links_to_the_demo_are_urls_of_the_project(mkdocs_site):
     for page in [ROOT / "docs" / "index.md", *CHAPTERS]:
+        if page == OWN_PROJECT_CHAPTER:
+            continue  # see the next test
         links = DEMO_LINK.findall(page.read_text())
         assert links, f"{page.name} links to no page of the demo"
         for link in links:
@@ -129,6 +134,31 @@ def test_chapter_links_to_the_demo_are_urls_of_the_project(mkdocs_site):
             if match.view_name == "blog:post_detail":
                 # The post must be one that `make run` loads.
                 assert match.kwargs["slug"] in DEMO_SLUGS, f"{page.name}: {link}"
+
+
+def test_own_project_chapter_links_to_pages_of_the_starter_project():
+    # Chapter 3 builds the learner's own project, whose runserver is at the same
+    # address as the demo's: there, its links are pages of starter/.
+    paths = [
+        urlsplit(link).path
+        for link in DEMO_LINK.findall(OWN_PROJECT_CHAPTER.read_text())
+    ]
+    assert paths, "chapter 3 links to no page of the learner's project"
+    resolve_in_starter = (
+        "import sys, django; django.setup()\n"
+        "from django.urls import resolve\n"
+        "for path in sys.argv[1:]: resolve(path)"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    result = subprocess.run(
+        [sys.executable, "-c", resolve_in_starter, *paths],
+        cwd=ROOT / "starter",
+        env={**env, "DJANGO_SETTINGS_MODULE": "mysite.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
 
 
 def test_fourteen_chapters_in_order_with_their_frame():

@@ -24,16 +24,18 @@ from tests.signal_capture import capture_signal
 
 pytestmark = pytest.mark.django_db
 
+
 # --8<-- [end:imports]
-
-
+# --8<-- [start:receiver_connected]
 @contextmanager
-def connected(signal, receiver, sender):
+def receiver_connected(signal, receiver, sender):
+    """Connect `receiver` for the length of a `with` block, and always disconnect it."""
     signal.connect(receiver, sender=sender)
     try:
         yield
     finally:
         signal.disconnect(receiver, sender=sender)
+        # --8<-- [end:receiver_connected]
 
 
 # --8<-- [start:update]
@@ -151,8 +153,8 @@ def test_post_save_runs_before_the_forms_many_to_many_data(alice):
 
     form = PostForm({"title": "T", "body": "x", "author": alice.pk, "tags": [tag.pk]})
     with (
-        connected(post_save, on_post_save, sender=Post),
-        connected(m2m_changed, on_tags_changed, sender=Post.tags.through),
+        receiver_connected(post_save, on_post_save, sender=Post),
+        receiver_connected(m2m_changed, on_tags_changed, sender=Post.tags.through),
     ):
         form.save()  # saves the Post (post_save), then its tags (m2m_changed)
 
@@ -174,7 +176,7 @@ def test_save_inside_post_save_calls_itself_again(alice):
         instance.save()  # sends post_save again, which calls this again...
 
     with (
-        connected(post_save, add_pk_to_slug, sender=Post),
+        receiver_connected(post_save, add_pk_to_slug, sender=Post),
         pytest.raises(RecursionError),
     ):
         Post.objects.create(title="Loop", body="x", author=alice)
@@ -187,7 +189,7 @@ def test_update_fields_lets_the_receiver_recognise_its_own_save(alice):
         instance.slug = f"{slugify(instance.title)}-{instance.pk}"
         instance.save(update_fields=["slug"])
 
-    with connected(post_save, add_pk_to_slug, sender=Post):
+    with receiver_connected(post_save, add_pk_to_slug, sender=Post):
         post = Post.objects.create(title="No loop", body="x", author=alice)
     assert Post.objects.get(pk=post.pk).slug == f"no-loop-{post.pk}"
 
@@ -199,7 +201,7 @@ def test_queryset_update_writes_without_sending_anything(alice):
             Post.objects.filter(pk=instance.pk).update(slug=instance.slug)
 
     with (
-        connected(post_save, add_pk_to_slug, sender=Post),
+        receiver_connected(post_save, add_pk_to_slug, sender=Post),
         capture_signal(post_save, sender=Post) as saved,
     ):
         post = Post.objects.create(title="No loop either", body="x", author=alice)

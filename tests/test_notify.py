@@ -1,9 +1,11 @@
 """notify's slow receivers: when they fire, and how NOTIFY_DELIVERY runs their work."""
 
+from unittest import mock
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from blog.models import Comment
@@ -233,3 +235,124 @@ def test_an_unknown_delivery_mode_fails_the_system_checks(settings):
     settings.NOTIFY_DELIVERY = "carrier pigeon"
     with pytest.raises(SystemCheckError, match=r"notify\.E001"):
         call_command("check")
+
+
+# When the task cannot be queued ------------------------------------------------------
+# A comment's notification goes with the comment: never a saved comment behind an
+# error page (the reader would post it again), never a comment whose email is
+# silently dropped.
+
+
+def comment_url(post):
+    return f"{post.get_absolute_url()}comments/"
+
+
+@pytest.fixture
+def database_queue(settings):
+    settings.NOTIFY_DELIVERY = "task"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture
+def refuse_queued_tasks(db):
+    """A real database error, raised by SQLite on every insert into the queue."""
+    from django_tasks_db.models import DBTaskResult
+
+    table = DBTaskResult._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TRIGGER refuse_tasks BEFORE INSERT ON {table} "
+            "BEGIN SELECT RAISE(ABORT, 'the task queue is full'); END"
+        )
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER IF EXISTS refuse_tasks")
+
+
+@pytest.mark.usefixtures("database_queue")
+def test_database_queue_stores_the_comment_and_its_task_together(client, post, bob):
+    from django_tasks_db.models import DBTaskResult
+
+    client.force_login(bob)
+    response = client.post(comment_url(post), {"body": "Queued with its comment."})
+
+    assert response.status_code == 302
+    comment = Comment.objects.get()
+    task = DBTaskResult.objects.get(task_path="notify.tasks.email_post_author")
+    assert task.task_result.args == [comment.pk]
+    assert task.status == "READY"  # for the worker; nothing ran in the request
+    assert not Notification.objects.exists()
+
+
+@pytest.mark.usefixtures("database_queue", "refuse_queued_tasks")
+def test_database_queue_failure_stores_neither_and_keeps_the_form(
+    client, post, bob, caplog
+):
+    from django_tasks_db.models import DBTaskResult
+
+    client.force_login(bob)
+    response = client.post(comment_url(post), {"body": "Not lost, just refused."})
+
+    assert response.status_code == 503
+    assert "could not be saved" in response.text
+    assert "Not lost, just refused." in response.text  # the form keeps the text
+    assert not Comment.objects.exists()
+    assert not DBTaskResult.objects.exists()
+    assert "the task queue is full" in caplog.text
+
+
+@pytest.mark.usefixtures("database_queue")
+def test_after_a_database_queue_failure_the_same_post_goes_through(
+    client, post, bob, refuse_queued_tasks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    client.force_login(bob)
+    assert client.post(comment_url(post), {"body": "Again."}).status_code == 503
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER refuse_tasks")  # the queue is back
+
+    assert client.post(comment_url(post), {"body": "Again."}).status_code == 302
+    assert Comment.objects.count() == 1
+    assert DBTaskResult.objects.count() == 1
+
+
+def test_immediate_queue_failure_after_the_commit_is_logged_not_a_500(
+    settings, client, post, bob, signal_log, django_capture_on_commit_callbacks
+):
+    # A queue outside the database (the immediate backend here; a broker in
+    # production) cannot roll back with the comment: it is queued once the
+    # comment is committed. If that fails, the comment stays, published, and
+    # the log says which task was not queued.
+    settings.NOTIFY_DELIVERY = "task"
+    backend = tasks.email_post_author.get_backend()
+    client.force_login(bob)
+    with (
+        mock.patch.object(
+            type(backend), "enqueue", side_effect=ConnectionError("queue unreachable")
+        ),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = client.post(comment_url(post), {"body": "Saved, not queued."})
+
+    assert response.status_code == 302
+    comment = Comment.objects.get()
+    assert comment.is_public
+    assert "Your comment is published." in client.get(response.url).text
+    assert not Notification.objects.exists()
+    assert (
+        "[notify.signals] could not queue notify.tasks.email_post_author"
+        f"({comment.pk}): ConnectionError('queue unreachable')"
+    ) in signal_log()
+
+
+def test_immediate_queue_still_runs_the_task_once_committed(
+    settings, client, post, bob, django_capture_on_commit_callbacks
+):
+    settings.NOTIFY_DELIVERY = "task"
+    client.force_login(bob)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(comment_url(post), {"body": "Emailed."})
+    assert response.status_code == 302
+    assert len(callbacks) == 1
+    assert Notification.objects.get().comment == Comment.objects.get()

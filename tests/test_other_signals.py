@@ -1,6 +1,16 @@
 """Chapter 8: Django's other built-in signals, with blog's receivers for them."""
 
+# --8<-- [start:imports]
+import gc
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
+from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.signals import got_request_exception, setting_changed
@@ -10,24 +20,26 @@ from django.db.models.signals import post_migrate, pre_migrate
 from django.test import Client, override_settings
 from django.test.signals import template_rendered
 
-from blog.other_signals import (
-    BLOG_APP,
-    MODERATORS_GROUP,
-    forget_spam_words,
-    spam_words,
-)
-from blog.prepared import PREPARED_MODELS
+from blog.apps import MODERATORS_GROUP
+from blog.other_signals import forget_spam_words, spam_words
 from tests.signal_capture import capture_signal
 
 pytestmark = pytest.mark.django_db
 
 
+# --8<-- [end:imports]
+ROOT = Path(__file__).resolve().parent.parent
+
+
+# --8<-- [start:blog_lines]
 def blog_lines(signal_log, name):
+    """What blog's receivers logged for the signal `name`, as the terminal shows it."""
     return [
         line
         for line in signal_log()
-        if line.startswith(f"[blog.other_signals] {name} ")
+        if line.startswith("[blog.") and line.partition("] ")[2].startswith(f"{name} ")
     ]
+    # --8<-- [end:blog_lines]
 
 
 # got_request_exception ------------------------------------------------------------
@@ -64,6 +76,19 @@ def test_404_and_403_are_answers_not_exceptions(client, post):
 # --8<-- [end:got_request_exception]
 
 
+def test_bad_requests_are_answers_not_exceptions_either(client):
+    with capture_signal(got_request_exception) as calls:
+        bad_upload = client.generic(
+            "POST",
+            "/accounts/login/",
+            b"username=alice",
+            content_type="multipart/form-data",  # and no boundary
+        )
+        bad_host = client.get("/", headers={"host": "attacker.example"})
+    assert (bad_upload.status_code, bad_host.status_code) == (400, 400)
+    assert calls == []
+
+
 # pre_migrate and post_migrate -------------------------------------------------------
 
 
@@ -78,23 +103,26 @@ def test_test_database_already_has_the_moderators_group():
 
 
 def test_migrate_sends_both_signals_once_for_blog_and_restores_the_group(signal_log):
+    blog = apps.get_app_config("blog")
     Group.objects.filter(name=MODERATORS_GROUP).delete()
     with (
-        capture_signal(pre_migrate, sender=BLOG_APP) as pre,
-        capture_signal(post_migrate, sender=BLOG_APP) as post,
+        capture_signal(pre_migrate, sender=blog) as pre,
+        capture_signal(post_migrate, sender=blog) as post,
     ):
         call_command("migrate", verbosity=0)
 
     assert len(pre) == len(post) == 1
-    assert pre[0].kwargs["app_config"] is BLOG_APP
+    arguments = {"app_config", "verbosity", "interactive", "using", "stdout", "apps"}
+    assert set(pre[0].kwargs) == set(post[0].kwargs) == arguments | {"plan"}
+    assert pre[0].kwargs["app_config"] is blog
     assert pre[0].kwargs["plan"] == []  # nothing left to apply
     assert post[0].kwargs["using"] == "default"
     assert Group.objects.get(name=MODERATORS_GROUP).permissions.count() == 3
     assert blog_lines(signal_log, "pre_migrate") == [
-        "[blog.other_signals] pre_migrate app=blog using='default' blog migrations to run=0"
+        "[blog.apps] pre_migrate app=blog using='default' blog migrations to run=0"
     ]
     assert blog_lines(signal_log, "post_migrate") == [
-        "[blog.other_signals] post_migrate group 'Blog moderators' created, 3 permissions"
+        "[blog.apps] post_migrate group 'Blog moderators' created, 3 permissions"
     ]
 
 
@@ -102,6 +130,75 @@ def test_migrate_again_keeps_a_single_group(signal_log):
     call_command("migrate", verbosity=0)
     assert Group.objects.filter(name=MODERATORS_GROUP).count() == 1
     assert "already there, 3 permissions" in blog_lines(signal_log, "post_migrate")[0]
+
+
+def test_flush_sends_only_post_migrate_without_apps_or_plan(signal_log):
+    # TransactionTestCase empties the tables with `flush` after each test, and
+    # post_migrate puts back the rows that receivers like blog's create.
+    blog = apps.get_app_config("blog")
+    with (
+        capture_signal(pre_migrate, sender=blog) as pre,
+        capture_signal(post_migrate, sender=blog) as post,
+    ):
+        call_command("flush", interactive=False, verbosity=0)
+
+    assert pre == []
+    (call,) = post
+    assert set(call.kwargs) == {"app_config", "verbosity", "interactive", "using"}
+    assert Group.objects.get(name=MODERATORS_GROUP).permissions.count() == 3
+    assert blog_lines(signal_log, "pre_migrate") == []
+
+
+def test_migrate_receivers_follow_the_new_app_config_when_a_test_changes_apps(
+    signal_log,
+):
+    original = apps.get_app_config("blog")
+    with override_settings(INSTALLED_APPS=settings.INSTALLED_APPS):
+        # Django built new AppConfigs, and called their ready() again.
+        recreated = apps.get_app_config("blog")
+        assert recreated is not original
+        Group.objects.filter(name=MODERATORS_GROUP).delete()
+        with (
+            capture_signal(post_migrate, sender=original) as to_the_original,
+            capture_signal(post_migrate, sender=recreated) as to_the_new_one,
+        ):
+            call_command("migrate", verbosity=0)
+
+    # A receiver filtering on a config looked up before would have missed it.
+    assert to_the_original == []
+    assert len(to_the_new_one) == 1
+    assert Group.objects.get(name=MODERATORS_GROUP).permissions.count() == 3
+    assert blog_lines(signal_log, "post_migrate") == [
+        "[blog.apps] post_migrate group 'Blog moderators' created, 3 permissions"
+    ]
+    assert apps.get_app_config("blog") is original
+
+
+def test_configs_thrown_away_by_tests_leave_no_receiver_behind(signal_log):
+    # Each override builds new AppConfigs and throws them away after. Django 5.2
+    # files a receiver under id(sender) and never notices the sender is gone,
+    # so a function connected for an old config would also match a new object
+    # at the same address (another app's config) and run for its migration.
+    for _ in range(10):
+        with override_settings(INSTALLED_APPS=settings.INSTALLED_APPS):
+            for config in apps.get_app_configs():  # as migrate does
+                pre_migrate.send(
+                    sender=config,
+                    app_config=config,
+                    verbosity=0,
+                    interactive=False,
+                    using="default",
+                    stdout=io.StringIO(),
+                    apps=apps,
+                    plan=[],
+                )
+        gc.collect()
+
+    assert (
+        blog_lines(signal_log, "pre_migrate")
+        == ["[blog.apps] pre_migrate app=blog using='default' blog migrations to run=0"]
+        * 10
+    )
 
 
 # connection_created ------------------------------------------------------------------
@@ -169,9 +266,9 @@ def test_without_the_receiver_the_cache_would_be_stale():
 
 # --8<-- [start:template_rendered]
 def test_rendering_a_page_sends_template_rendered_per_template(client):
-    # Only sent while Django's test instrumentation is installed (the test
-    # runner, or pytest-django, calls setup_test_environment()); never by
-    # runserver or in production.
+    # Sent only once something has replaced Template._render with Django's
+    # instrumented version: setup_test_environment() (the test runner and
+    # pytest-django call it), or django-debug-toolbar's Templates panel.
     with capture_signal(template_rendered) as calls:
         client.get("/accounts/login/")
 
@@ -192,15 +289,51 @@ def test_rendering_a_page_sends_template_rendered_per_template(client):
 # --8<-- [end:template_rendered]
 
 
-# class_prepared ----------------------------------------------------------------------------
+RENDER_ONE_TEMPLATE = """
+import django
+
+django.setup()
+from django.conf import settings
+from django.template import Context, Template
+from django.test.signals import template_rendered
+
+sent = []
+template_rendered.connect(lambda sender, **kwargs: sent.append(sender), weak=False)
+Template("{{ greeting }}").render(Context({"greeting": "hi"}))
+print("debug_toolbar" in settings.INSTALLED_APPS, len(sent))
+"""
 
 
-def test_class_prepared_saw_every_blog_model_once_in_definition_order():
-    # Post_tags is the many-to-many table Django builds for Post.tags; it is
-    # created, and prepared, while Post's own fields are being set up.
-    assert PREPARED_MODELS == [
-        "blog.Tag",
-        "blog.Post_tags",
-        "blog.Post",
-        "blog.Comment",
-    ]
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [
+        # `make run`: DEBUG on, outside tests. The toolbar's Templates panel is
+        # imported when the app is ready, and patches Template._render for the
+        # whole process, whether or not the toolbar is shown.
+        ({"DJANGO_DEBUG": "1"}, "True 1"),
+        # The same settings without the toolbar (what a test run gets): no
+        # instrumentation, no signal.
+        ({"DJANGO_DEBUG": "1", "PYTEST_VERSION": "off"}, "False 0"),
+    ],
+    ids=["runserver-with-toolbar", "without-toolbar"],
+)
+def test_template_rendered_outside_tests_depends_on_the_toolbar(environment, expected):
+    environ = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "PYTEST_"))
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", RENDER_ONE_TEMPLATE],
+        cwd=ROOT,
+        env={
+            **environ,
+            **environment,
+            "DJANGO_SETTINGS_MODULE": "tutorial_site.settings",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == expected.split()

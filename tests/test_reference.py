@@ -38,8 +38,13 @@ def project_signals():
     found = []
     for path in ROOT.rglob("*.py"):
         relative = path.relative_to(ROOT)
-        # Not the virtualenvs (.venv, .venv-django6) nor other hidden folders.
-        if relative.parts[0].startswith(".") or relative.parts[0] in {"tests", "site"}:
+        # Hidden folders hold virtualenvs; starter/ is the learner's own project
+        # of chapter 3, whose signal that chapter documents.
+        if relative.parts[0].startswith(".") or relative.parts[0] in {
+            "tests",
+            "site",
+            "starter",
+        }:
             continue
         module = ".".join(relative.with_suffix("").parts)
         found += [

@@ -138,3 +138,29 @@ def test_demo_data_is_refused_in_production():
 
 
 # --- end reliability --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["abc", "", "1.5", "-1", "3600s"])
+def test_a_bad_hsts_duration_names_the_variable(value):
+    with pytest.raises(ImproperlyConfigured) as raised:
+        load_settings(**PRODUCTION, DJANGO_HSTS_SECONDS=value)
+    assert str(raised.value) == (
+        "DJANGO_HSTS_SECONDS must be a whole number of seconds (0 or more), "
+        f"not {value!r}."
+    )
+
+
+@pytest.mark.parametrize(
+    "value, seconds", [(None, 3600), ("0", 0), ("31536000", 31536000)]
+)
+def test_hsts_duration_comes_from_the_environment(value, seconds):
+    env = {} if value is None else {"DJANGO_HSTS_SECONDS": value}
+    assert load_settings(**PRODUCTION, **env)["SECURE_HSTS_SECONDS"] == seconds
+
+
+def test_check_deploy_asks_for_allowed_hosts_until_they_are_set():
+    # The README says what to set: without DJANGO_ALLOWED_HOSTS, security.W020.
+    without_hosts = {k: v for k, v in PRODUCTION.items() if k != "DJANGO_ALLOWED_HOSTS"}
+    result = run(["manage.py", "check", "--deploy"], **without_hosts)
+    assert "security.W020" in result.stderr
+    assert result.stderr.count("(security.") == 1, result.stderr

@@ -1,11 +1,13 @@
 """URLs for the tests that turn the debug toolbar on.
 
-The project's URLs, the toolbar's, the tutorial's and a view that fails.
+The project's URLs, the toolbar's (as tutorial_site/urls.py adds them when the
+toolbar is on), the tutorial's and a view that fails.
 """
 
 from django.db.models.signals import pre_save
-from django.urls import include, path
+from django.urls import path
 
+from tutorial_site.toolbar import toolbar_urls
 from tutorial_site.urls import tutorial_urlpatterns
 from tutorial_site.urls import urlpatterns as project_urlpatterns
 
@@ -18,7 +20,7 @@ def failing_view(request):
 urlpatterns = [
     *project_urlpatterns,
     path("test-only/failing-view/", failing_view),
-    path("__debug__/", include("debug_toolbar.urls")),
+    *toolbar_urls(),
     # The project routes the tutorial only if DEBUG was on when its urls.py was
     # first imported, which under pytest depends on test order.
     *tutorial_urlpatterns,

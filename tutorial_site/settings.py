@@ -4,7 +4,9 @@ Local development needs no configuration. For anything else, set:
 
 - ``DJANGO_DEBUG``: ``1`` (default) or ``0``.
 - ``DJANGO_SECRET_KEY``: required when debug is off.
-- ``DJANGO_ALLOWED_HOSTS``: comma-separated host names, e.g. ``example.com,www.example.com``.
+- ``DJANGO_ALLOWED_HOSTS``: comma-separated host names, e.g. ``example.com,www.example.com``;
+  needed when debug is off (``check --deploy`` reports security.W020 without it).
+- ``DJANGO_HSTS_SECONDS``: how long browsers keep to HTTPS, when debug is off (3600).
 """
 
 # --8<-- [start:imports]
@@ -52,9 +54,14 @@ INSTALLED_APPS = [
     "blog",
     # reliability (issue 5): counts failed logins through user_login_failed.
     "lockout",
+    # Chapter 1: blog's slug filled without a signal, in save() or in a service.
+    "without_signals",
 ]
 
 MIDDLEWARE = [
+    # A form POST in a charset other than UTF-8 gets a 400 before anything reads
+    # its body (reading it raises, and raised again inside the error page: a 500).
+    "tutorial_site.middleware.FormCharsetMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -140,8 +147,10 @@ LOGIN_LOCKOUT_WINDOW = timedelta(minutes=15)
 # --8<-- [end:lockout_settings]
 # --- end reliability --------------------------------------------------------------
 
+# --8<-- [start:spam_words]
 # blog's pre_save receiver holds back a comment that contains any of these words.
 BLOG_SPAM_WORDS = ["casino", "viagra", "crypto giveaway"]
+# --8<-- [end:spam_words]
 
 # Where `make run` builds the tutorial; served at /tutorial/ while DEBUG is on.
 TUTORIAL_SITE_DIR = BASE_DIR / "site"
@@ -186,7 +195,16 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     # Start short: a browser remembers HSTS for this long, a mistake included.
-    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "3600"))
+    _hsts_seconds = os.environ.get("DJANGO_HSTS_SECONDS", "3600")
+    try:
+        SECURE_HSTS_SECONDS = int(_hsts_seconds)
+    except ValueError:
+        SECURE_HSTS_SECONDS = -1
+    if SECURE_HSTS_SECONDS < 0:
+        raise ImproperlyConfigured(
+            "DJANGO_HSTS_SECONDS must be a whole number of seconds (0 or more), "
+            f"not {_hsts_seconds!r}."
+        )
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     # Only a header flag: nothing is preloaded until you submit the domain at
     # hstspreload.org, which also requires a max-age of a year.
@@ -227,17 +245,20 @@ if DEBUG and not TESTING:
     MIDDLEWARE = ["debug_toolbar.middleware.DebugToolbarMiddleware", *MIDDLEWARE]
 # The toolbar shows itself only to these addresses (runserver on loopback).
 INTERNAL_IPS = ["127.0.0.1", "::1"]
-# debug-toolbar's default panels, with ours added after its Signals panel.
+# debug-toolbar's default panels, with ours added after its Signals panel. The
+# five that show what a request carried come from tutorial_site/toolbar_panels.py:
+# the toolbar's own, with passwords, session keys, CSRF tokens, hashes and
+# typed user names masked.
 DEBUG_TOOLBAR_PANELS = [
-    "debug_toolbar.panels.history.HistoryPanel",
+    "tutorial_site.toolbar_panels.HistoryPanel",
     "debug_toolbar.panels.versions.VersionsPanel",
     "debug_toolbar.panels.timer.TimerPanel",
     "debug_toolbar.panels.settings.SettingsPanel",
-    "debug_toolbar.panels.headers.HeadersPanel",
-    "debug_toolbar.panels.request.RequestPanel",
-    "debug_toolbar.panels.sql.SQLPanel",
+    "tutorial_site.toolbar_panels.HeadersPanel",
+    "tutorial_site.toolbar_panels.RequestPanel",
+    "tutorial_site.toolbar_panels.SQLPanel",
     "debug_toolbar.panels.staticfiles.StaticFilesPanel",
-    "debug_toolbar.panels.templates.TemplatesPanel",
+    "tutorial_site.toolbar_panels.TemplatesPanel",
     "debug_toolbar.panels.alerts.AlertsPanel",
     "debug_toolbar.panels.cache.CachePanel",
     "debug_toolbar.panels.signals.SignalsPanel",

@@ -22,7 +22,9 @@ if settings.DEBUG:
 # installed it: DEBUG on and not under tests.
 # --8<-- [start:toolbar-urls]
 if "debug_toolbar" in settings.INSTALLED_APPS:
-    from debug_toolbar.toolbar import debug_toolbar_urls
+    # debug_toolbar_urls(), except that a panel asked for without its query
+    # parameters gets a 400, not the toolbar's 500 (tutorial_site/toolbar.py).
+    from .toolbar import toolbar_urls
 
-    urlpatterns += debug_toolbar_urls()
+    urlpatterns += toolbar_urls()
 # --8<-- [end:toolbar-urls]

@@ -107,3 +107,26 @@ def test_wrong_password_toolbar_shows_user_login_failed(page, sent_panel_id):
     assert first_line_of(lines, "user_login_failed") is not None, lines
     assert first_line_of(lines, "user_login") is None, lines
     assert first_line_of(lines, "user_logged_in") is None, lines
+
+
+def test_the_open_toolbar_leaves_the_log_out_button_free_at_1280_pixels(
+    page, toolbar, server_log
+):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    # A login of its own: logging out ends the session that alice_page shares.
+    log_in(page)
+    show_toolbar(page)
+    toolbar_box = page.locator("#djDebugToolbar").bounding_box()
+    log_out_button = page.get_by_role("button", name="Log out")
+    button_box = log_out_button.bounding_box()
+    assert button_box["x"] + button_box["width"] <= toolbar_box["x"], (
+        button_box,
+        toolbar_box,
+    )
+
+    # Pressed with the toolbar open: Playwright clicks only what is not covered.
+    since = server_log.mark()
+    log_out_button.click()
+    expect(page.get_by_role("link", name="Log in")).to_be_visible()
+    expect(page.locator("#djDebugToolbar")).to_be_visible()
+    server_log.wait_for(r"^\[blog\.signals\] user_logged_out ", since)
