@@ -17,7 +17,7 @@ DJANGO6_INSTALLED := $(DJANGO6_VENV)/.installed-requirements
 FIND_PYTHON_DJANGO6 = $(PYTHON) scripts/find_python.py 3.12 $(PYTHON_DJANGO6)
 DJANGO6_DB := db-django6.sqlite3
 # The pages include code and outputs from the project's files, so those count too.
-DOCS_SOURCES := mkdocs.yml pyproject.toml $(shell find docs foo bar blog tests scripts tutorial_site starter without_signals -type f \( -name '*.md' -o -name '*.py' -o -name '*.html' -o -name '*.txt' -o -name '*.ini' \) -not -path '*/__pycache__/*' -not -path '*/.venv*' 2>/dev/null)
+DOCS_SOURCES := mkdocs.yml pyproject.toml $(shell find docs foo bar blog lockout signal_watch tests scripts tutorial_site starter without_signals -type f \( -name '*.md' -o -name '*.py' -o -name '*.html' -o -name '*.txt' -o -name '*.ini' \) -not -path '*/__pycache__/*' -not -path '*/.venv*' 2>/dev/null)
 
 .PHONY: run test install setup lint docs docs-build outputs clean signalmap-docs
 
@@ -33,7 +33,7 @@ run: setup docs-build
 # Its steps, each a target of its own, run side by side (make -j); each step's
 # output is printed in one piece when it ends (-O), so the reports never
 # interleave. A new step is a target, and its name added here.
-TEST_STEPS := lint test-lts test-django6 test-starter
+TEST_STEPS := lint test-lts test-django6 test-starter django-suites
 
 # A test run starts some 30 Python processes per Django (the server, subprocess
 # tests, nested pytest runs). Where the environment turns bytecode caching off
@@ -91,13 +91,27 @@ test-lts suite-django6:
 test-django6:
 	@if [ -x $(DJANGO6_BIN)/python ] \
 		|| reason=$$($(FIND_PYTHON_DJANGO6) 2>&1 >/dev/null); then \
-		$(MAKE) --no-print-directory suite-django6; \
+		$(MAKE) --no-print-directory suite-django6 django-suites-django6; \
 	elif [ "$$(echo "$$CI" | tr A-Z a-z)" = true ]; then \
 		echo "$$reason: Django 6.1 cannot be tested, and CI=true requires it."; \
 		exit 1; \
 	else \
 		echo "$$reason: Django 6.1 is not tested (set PYTHON_DJANGO6)."; \
 	fi
+
+# Django's own tests of signals and the dispatcher, run with a "Signals sent"
+# recording on the whole time (tests/django_suites/run.py); Django's source
+# distribution is fetched once into ~/.cache. DJANGO_SUITES_PYTHON runs them on
+# the Django of another virtualenv (the Django 6.1 one, say).
+DJANGO_SUITES_PYTHON ?= $(BIN)/python
+.PHONY: django-suites
+django-suites: install
+	$(DJANGO_SUITES_PYTHON) -m tests.django_suites.run
+
+# The same on Django 6.1's dispatcher (part of test-django6).
+.PHONY: django-suites-django6
+django-suites-django6: $(DJANGO6_INSTALLED)
+	$(DJANGO6_BIN)/python -m tests.django_suites.run
 
 install: $(INSTALLED)
 

@@ -15,7 +15,7 @@ from django.dispatch import Signal
 
 try:
     # The "signals sent" recorder behind the project's debug-toolbar panel.
-    from signal_watch.panels import SignalRecorder
+    from signal_watch.recording import SignalRecorder
 except ImportError:
     SignalRecorder = None
 
@@ -187,13 +187,26 @@ def micro_cases():
 class RecorderPlan(NamedTuple):
     """How the "signals sent" recorder is timed."""
 
-    rounds: int  # recordings timed, each beside two bare and one stopped timing
-    recording_sends: int  # sends per recording; the demo's requests send 14 to 40
+    rounds: (
+        int  # recordings timed per kind, each beside two bare and one stopped timing
+    )
+    recording_sends: int  # operations per recording; the demo's requests send 14 to 40
     long_recording_sends: int  # one recording kept much longer, for contrast
     long_repeats: int
 
 
 QUICK_RECORDER_PLAN = RecorderPlan(100, 1_000, 100_000, 3)
+
+# What the recorder is timed on, each against itself with no recorder: a send
+# that finds no receiver (most sends: pre_init and post_init of every instance),
+# a send to one receiver, and building a model instance (two such sends).
+RECORDED_KINDS = {
+    "send_0": ("send, no receiver", SEND, {"signal": "no receiver"}),
+    "send_1": ("send, 1 receiver", SEND, {"signal": "one receiver"}),
+    "model": ("building a model instance", "Group(name='editors')", {}),
+}
+# The target of each, while recording.
+RECORDER_TARGETS = {"send_0": 1.5, "send_1": 1.2, "model": 1.3}
 
 
 def run_micro(*, repeats, min_seconds, recorder_plan=QUICK_RECORDER_PLAN):
@@ -218,10 +231,9 @@ def run_recorder(base, plan):
     """The toolbar panel's recorder: none, stopped and active, measured together.
 
     The panel records one request at a time, so each active timing is one
-    recording of plan.recording_sends sends, started before and stopped after,
-    as the toolbar does around a request. A few much longer recordings follow,
-    for contrast: a recorder keeps what every send carried, and the more it
-    keeps, the more fresh memory each send has to touch.
+    recording of plan.recording_sends operations, started before and stopped
+    after, as the toolbar does around a request. A few much longer recordings
+    of one-receiver sends follow, for contrast.
     """
     if SignalRecorder is None:
         return {
@@ -229,11 +241,13 @@ def run_recorder(base, plan):
             "note": "TODO: signal_watch is not importable on this branch; rerun "
             "`make bench-docs` once the signal_watch panel is merged.",
         }
-    namespace = base | {"signal": signal_with(1)}
+    from django.contrib.auth.models import Group
+
+    signals = {"no receiver": signal_with(0), "one receiver": signal_with(1)}
     recorder = SignalRecorder()
 
-    def recording(number):
-        plain = statement_runner(SEND, namespace)
+    def recording(statement, namespace, number):
+        plain = statement_runner(statement, namespace)
 
         def run():
             recorder.start()
@@ -251,70 +265,85 @@ def run_recorder(base, plan):
     recorder.start()
     recorder.stop()
     n = plan.recording_sends
-    runs = {
-        "none": statement_runner(SEND, namespace),
-        # The same statement compiled and timed again: how far two timings of
-        # identical code drift apart here, the resolution of this comparison.
-        "none_again": statement_runner(SEND, namespace),
-        "stopped": statement_runner(SEND, namespace),
-    }
-    order = list(runs)
-    active = recording(n)
-    samples = {key: [] for key in [*runs, "active"]}
+    runs, samples = {}, {}
+    for kind, (_, statement, names) in RECORDED_KINDS.items():
+        namespace = base | {"Group": Group}
+        namespace |= {name: signals[value] for name, value in names.items()}
+        runs[kind] = {
+            "none": statement_runner(statement, namespace),
+            # The same statement compiled and timed again: how far two timings
+            # of identical code drift apart here, the resolution of this comparison.
+            "none_again": statement_runner(statement, namespace),
+            "stopped": statement_runner(statement, namespace),
+            "active": recording(statement, namespace, n),
+        }
+        samples[kind] = {state: [] for state in runs[kind]}
+    order = ["none", "none_again", "stopped"]
     for round_number in range(plan.rounds):
         # Each takes each place in turn, so that none gains from its position.
         shift = round_number % len(order)
-        for key in order[shift:] + order[:shift]:
-            samples[key].append(runs[key](n) / n * 1e9)
-        samples["active"].append(active() / n * 1e9)
-        # start() and stop() change the Signal class, so Python drops what it
-        # had specialised for "signal.send" at every call site. That cost
-        # belongs to the recording just made, not to the next bare timings:
-        # a few untimed sends at each site let Python specialise again.
-        for run in runs.values():
-            run(n // 5)
+        for kind, timed in runs.items():
+            for state in order[shift:] + order[:shift]:
+                samples[kind][state].append(timed[state](n) / n * 1e9)
+            samples[kind]["active"].append(timed["active"]() / n * 1e9)
+            # start() and stop() change the Signal class, so Python drops what
+            # it had specialised for "signal.send" at every call site. That
+            # cost belongs to the recording just made, not to the next bare
+            # timings: a few untimed runs let Python specialise again.
+            for state in order:
+                timed[state](n // 5)
 
     long_n = plan.long_recording_sends
-    long_bare = statement_runner(SEND, namespace)
-    long_active = recording(long_n)
+    statement, namespace = SEND, base | {"signal": signals["one receiver"]}
+    long_bare = statement_runner(statement, namespace)
+    long_active = recording(statement, namespace, long_n)
     long_samples = {"none": [], "active": []}
     for _ in range(plan.long_repeats):
         long_samples["none"].append(long_bare(long_n) / long_n * 1e9)
         long_samples["active"].append(long_active() / long_n * 1e9)
         long_bare(n // 5)
 
-    per_recording = f"recordings of {n:,} sends"
-    cases = [
-        summary("recorder_none", "send, 1 receiver, no recorder", samples["none"]),
+    per_recording = f"recordings of {n:,}"
+    cases, ratios = [], {}
+    for kind, (label, _, _) in RECORDED_KINDS.items():
+        timed = samples[kind]
+        cases += [
+            summary(f"recorder_{kind}_none", f"{label}, no recorder", timed["none"]),
+            summary(
+                f"recorder_{kind}_none_again",
+                f"{label}, no recorder (timed again)",
+                timed["none_again"],
+            ),
+            summary(
+                f"recorder_{kind}_active",
+                f"{label}, recorder active ({per_recording})",
+                timed["active"],
+            ),
+            summary(
+                f"recorder_{kind}_stopped",
+                f"{label}, recorder stopped",
+                timed["stopped"],
+            ),
+        ]
+        none = statistics.median(timed["none"])
+        ratios[kind] = {
+            "active_ratio": statistics.median(timed["active"]) / none,
+            "stopped_ratio": statistics.median(timed["stopped"]) / none,
+            "none_again_ratio": statistics.median(timed["none_again"]) / none,
+        }
+    cases.append(
         summary(
-            "recorder_none_again",
-            "send, 1 receiver, no recorder (timed again)",
-            samples["none_again"],
-        ),
-        summary(
-            "recorder_active",
-            f"send, 1 receiver, recorder active ({per_recording})",
-            samples["active"],
-        ),
-        summary(
-            "recorder_stopped",
-            "send, 1 receiver, recorder stopped",
-            samples["stopped"],
-        ),
-        summary(
-            "recorder_active_long",
-            f"send, 1 receiver, recorder active (one recording of {long_n:,} sends)",
+            "recorder_send_1_active_long",
+            f"send, 1 receiver, recorder active (one recording of {long_n:,})",
             long_samples["active"],
-        ),
-    ]
-    none, again, active_case, stopped, long_case = (c["ns_per_op"] for c in cases)
+        )
+    )
     return {
         "status": "measured",
         "recording_sends": n,
         "long_recording_sends": long_n,
         "cases": cases,
-        "active_ratio": active_case / none,
-        "stopped_ratio": stopped / none,
-        "none_again_ratio": again / none,
-        "long_active_ratio": long_case / statistics.median(long_samples["none"]),
+        "ratios": ratios,
+        "long_active_ratio": statistics.median(long_samples["active"])
+        / statistics.median(long_samples["none"]),
     }

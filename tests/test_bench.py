@@ -70,37 +70,73 @@ def test_the_recorder_is_started_and_stopped_around_its_timings(monkeypatch):
     _, recorder = micro.run_micro(repeats=2, min_seconds=0.001, recorder_plan=plan)
 
     assert recorder["status"] == "measured"
+    kinds = ["send_0", "send_1", "model"]
     assert [case["id"] for case in recorder["cases"]] == [
-        "recorder_none",
-        "recorder_none_again",
-        "recorder_active",
-        "recorder_stopped",
-        "recorder_active_long",
-    ]
-    assert [case["repeats"] for case in recorder["cases"]] == [3, 3, 3, 3, 2]
-    # Once before measuring ("stopped"), then around each of the 3 + 2 recordings.
-    assert events == ["start", "stop"] * (1 + 3 + 2)
+        f"recorder_{kind}_{state}"
+        for kind in kinds
+        for state in ("none", "none_again", "active", "stopped")
+    ] + ["recorder_send_1_active_long"]
+    assert [case["repeats"] for case in recorder["cases"]] == [3] * 12 + [2]
+    assert list(recorder["ratios"]) == kinds
+    # Once before measuring ("stopped"), then around each of the 3 x 3 + 2 recordings.
+    assert events == ["start", "stop"] * (1 + 3 * 3 + 2)
     assert recorder["recording_sends"] == 10
     assert recorder["long_recording_sends"] == 50
 
 
+def test_the_recorder_is_timed_on_what_its_rows_name():
+    # A recording of each kind holds what its label says it times.
+    plan = micro.RecorderPlan(
+        rounds=1, recording_sends=4, long_recording_sends=4, long_repeats=1
+    )
+    recorded = []
+    real = micro.SignalRecorder
+
+    class Keeping(real):
+        def clear(self):
+            recorded.append([(r.name, r.receivers) for r in self.records])
+            super().clear()
+
+    micro.SignalRecorder = Keeping
+    try:
+        micro.run_recorder(micro.micro_cases()[1], plan)
+    finally:
+        micro.SignalRecorder = real
+    send_0, send_1, model = recorded[:3]
+    assert {receivers for _, receivers in send_0} == {0} and len(send_0) == 4
+    assert {receivers for _, receivers in send_1} == {1} and len(send_1) == 4
+    assert [name for name, _ in model] == ["pre_init", "post_init"] * 4
+
+
 def test_recorder_targets_read_the_measured_ratios():
-    recorder = {"status": "measured", "active_ratio": 1.504, "stopped_ratio": 1.0312}
+    ratios = {"active_ratio": 1.504, "stopped_ratio": 1.0312}
+    recorder = {
+        "status": "measured",
+        "ratios": {
+            "send_0": ratios,
+            "send_1": {**ratios, "active_ratio": 1.196},
+            "model": {**ratios, "active_ratio": 1.306, "stopped_ratio": 0.975},
+        },
+    }
     requests = fake_report()["requests"]
     result = targets(recorder, requests)
-    assert result["recorder_active_at_most_1_5x_send_1"] == {"ratio": 1.5, "met": True}
-    assert result["recorder_stopped_indistinguishable"] == {
+    assert result["recorder_send_0_active_at_most_1.5x"] == {
+        "ratio": 1.5,
+        "limit": 1.5,
+        "met": True,
+    }
+    assert result["recorder_send_1_active_at_most_1.2x"]["met"] is True
+    assert result["recorder_model_active_at_most_1.3x"] == {
+        "ratio": 1.31,
+        "limit": 1.3,
+        "met": False,
+    }
+    assert result["recorder_send_0_stopped_indistinguishable"] == {
         "ratio": 1.031,
         "tolerance": 0.03,
         "met": False,
     }
-    recorder.update(active_ratio=1.506, stopped_ratio=0.975)
-    result = targets(recorder, requests)
-    assert result["recorder_active_at_most_1_5x_send_1"] == {
-        "ratio": 1.51,
-        "met": False,
-    }
-    assert result["recorder_stopped_indistinguishable"]["met"] is True
+    assert result["recorder_model_stopped_indistinguishable"]["met"] is True
 
 
 def test_muting_removes_only_the_named_apps_receivers_and_restores_them():

@@ -330,3 +330,31 @@ def test_foo_signal_has_bars_listener():
 
 
 # --8<-- [end:has_listeners]
+
+
+# --8<-- [start:every_thread]
+def test_a_receiver_connected_in_one_thread_hears_every_threads_sends():
+    ping = Signal()
+    heard = []
+
+    def receiver(sender, **kwargs):
+        heard.append((sender, threading.current_thread().name))
+
+    ping.connect(receiver)  # as if "for the length of my request"
+    try:
+        other = threading.Thread(
+            target=ping.send, kwargs={"sender": "their request"}, name="theirs"
+        )
+        other.start()
+        other.join()
+        ping.send(sender="my request")
+    finally:
+        ping.disconnect(receiver)
+
+    assert heard == [
+        ("their request", "theirs"),
+        ("my request", threading.current_thread().name),
+    ]
+
+
+# --8<-- [end:every_thread]

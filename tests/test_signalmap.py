@@ -177,3 +177,17 @@ def test_signalmap_runs_in_under_two_seconds():
     assert result.returncode == 0, result.stderr
     assert "foo.signals.user_login" in result.stdout
     assert cpu < 2, f"signalmap used {cpu:.2f} s of CPU"
+
+
+def test_task_signals_are_listed_where_the_installed_django_defines_them():
+    try:
+        import django.tasks.signals as module  # Django 6.0 and later
+    except ImportError:
+        import django_tasks.signals as module  # the django-tasks backport, on 5.2
+    data = json.loads(signalmap("--format", "json", "--include-empty"))
+    listed = {s["signal"] for s in data["signals"]}
+    names = ("task_enqueued", "task_started", "task_finished")
+    assert {f"{module.__name__}.{name}" for name in names} <= listed
+    assert not {name for name in listed if name.rpartition(".")[2] in names} - {
+        f"{module.__name__}.{name}" for name in names
+    }

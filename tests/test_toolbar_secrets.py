@@ -228,11 +228,6 @@ def test_no_toolbar_panel_shows_a_secret(browsed, toolbar_store):
     assert "csrfmiddlewaretoken" in request and "********************" in request
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="signal_watch's panel shows a user name that names no account; the "
-    "recorder helper's masking fixes it (remove this mark once merged)",
-)
 def test_the_signals_sent_panel_shows_no_secret(browsed, toolbar_store):
     browser, secret_values = browsed
     shown = rendered_panels(browser, toolbar_store)

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Model
 
-from signal_watch.panels import all_signals
+from signal_watch.naming import all_signals
 
 # Django's own signal modules, imported so that their signals are listed even
 # when nothing in this process has imported them yet.
@@ -30,6 +30,7 @@ DJANGO_SIGNAL_MODULES = [
     "django.db.backends.signals",
     "django.db.models.signals",
     "django.test.signals",
+    "django.tasks.signals",  # Django 6.0+; on 5.2 the django-tasks app has them
 ]
 
 
