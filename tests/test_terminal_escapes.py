@@ -15,6 +15,7 @@ import sys
 import pytest
 from django.conf import settings as django_settings
 
+from tutorial_site import tasks_framework
 from tutorial_site.logging_filters import EscapeControlCharacters
 
 # Any C0 or C1 control character but the line break that ends each line.
@@ -91,7 +92,9 @@ HOSTILE = "\x1b[2J\x1b]0;pwned\x07line\r\n[bar.signals] user_login user='admin'"
         "django.server",  # runserver's request lines
         "django.request",  # Django's console handler, while DEBUG is on
         "django.dispatch",  # send_robust()'s errors (errors_console)
-        "django_tasks",  # the task framework's lines (worker_console)
+        # The task framework's lines (worker_console): "django.tasks" from Django
+        # 6.0, "django_tasks" for the backport on 5.2.
+        tasks_framework.LOGGER,
     ],
 )
 def test_every_terminal_handler_escapes_control_characters(terminal, logger_name):

@@ -13,7 +13,6 @@ Local development needs no configuration. For anything else, set:
 import os
 import sys
 from datetime import timedelta
-from importlib.util import find_spec
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -23,6 +22,11 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.log import DEFAULT_LOGGING
 
 # --8<-- [end:logging_imports]
+# --8<-- [start:tasks_imports]
+# django.tasks, or on Django 5.2 the django-tasks backport.
+from tutorial_site import tasks_framework
+
+# --8<-- [end:tasks_imports]
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -318,24 +322,14 @@ NOTIFY_EMAIL_SECONDS = 0.05
 
 # --8<-- [start:tasks]
 # Django 6 ships the Tasks framework as django.tasks; on 5.2 the django-tasks
-# backport provides the same API. django_tasks_db is the database backend and its
-# `db_worker` command (`make worker`).
-_TASKS_BUILT_IN = find_spec("django.tasks") is not None
-INSTALLED_APPS += [
-    *([] if _TASKS_BUILT_IN else ["django_tasks"]),
-    "django_tasks_db",
-    "notify",
-    "bench",
-]
+# backport provides the same API as an app (tasks_framework.APPS).
+# django_tasks_db is the database backend and its `db_worker` command (`make worker`).
+INSTALLED_APPS += [*tasks_framework.APPS, "django_tasks_db", "notify", "bench"]
 # "immediate" (default) runs a task in the process that enqueues it, so `make run`
 # needs nothing more. "database" stores it for a separate worker process:
 # DJANGO_TASKS_BACKEND=database make run, and `make worker` in a second terminal.
 TASKS_BACKENDS = {
-    "immediate": (
-        "django.tasks.backends.immediate.ImmediateBackend"
-        if _TASKS_BUILT_IN
-        else "django_tasks.backends.immediate.ImmediateBackend"
-    ),
+    "immediate": tasks_framework.IMMEDIATE_BACKEND,
     "database": "django_tasks_db.DatabaseBackend",
 }
 _tasks_backend = os.environ.get("DJANGO_TASKS_BACKEND", "immediate")
@@ -348,7 +342,8 @@ TASKS = {"default": {"BACKEND": TASKS_BACKENDS[_tasks_backend]}}
 # but only when none is configured, and the root handler counts as one (while
 # leaving out loggers named django...). So they get a console of their own. At
 # WARNING for runserver, where tasks run inside requests; db_worker turns its
-# loggers up to INFO.
+# loggers up to INFO. The framework's logger is "django.tasks" from Django 6.0,
+# "django_tasks" for the backport on 5.2.
 LOGGING["handlers"]["worker_console"] = {
     "class": "logging.StreamHandler",
     "stream": "ext://sys.stdout",
@@ -356,10 +351,12 @@ LOGGING["handlers"]["worker_console"] = {
 LOGGING.setdefault("loggers", {}).update(
     {
         name: {"handlers": ["worker_console"], "level": "WARNING", "propagate": False}
-        for name in ("django_tasks", "django_tasks_db")
+        for name in (tasks_framework.LOGGER, "django_tasks_db")
     }
 )
 # --8<-- [end:tasks]
+# The task signals in the toolbar's Signals panel, beside Django's own.
+DEBUG_TOOLBAR_CONFIG["EXTRA_SIGNALS"] += tasks_framework.SIGNALS
 # --- end of issue 6 -----------------------------------------------------------------
 
 
