@@ -93,7 +93,7 @@ def test_the_recorder_is_timed_on_what_its_rows_name():
 
     class Keeping(real):
         def clear(self):
-            recorded.append([(r.name, r.receivers) for r in self.records])
+            recorded.append([(r.name, r.receivers, r.count) for r in self.records])
             super().clear()
 
     micro.SignalRecorder = Keeping
@@ -102,9 +102,10 @@ def test_the_recorder_is_timed_on_what_its_rows_name():
     finally:
         micro.SignalRecorder = real
     send_0, send_1, model = recorded[:3]
-    assert {receivers for _, receivers in send_0} == {0} and len(send_0) == 4
-    assert {receivers for _, receivers in send_1} == {1} and len(send_1) == 4
-    assert [name for name, _ in model] == ["pre_init", "post_init"] * 4
+    # Sends that call no receiver are counted per signal and sender.
+    assert [(receivers, count) for _, receivers, count in send_0] == [(0, 4)]
+    assert [(receivers, count) for _, receivers, count in send_1] == [(1, 1)] * 4
+    assert model == [("pre_init", 0, 4), ("post_init", 0, 4)]
 
 
 def test_recorder_targets_read_the_measured_ratios():
