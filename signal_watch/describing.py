@@ -176,6 +176,16 @@ class _Keepers(dict):
 KEEPERS = _Keepers()
 
 
+def keep_named(named):
+    """Keep the keyword arguments of a send, in place: ``named`` must be the
+    send's own dict, the one no receiver was given."""
+    for key, value in named.items():
+        keeper = KEEPERS[type(value)]
+        if keeper is not None:
+            named[key] = keeper(value)
+    return named
+
+
 def keep_instance(instance):
     """(MODEL, weak reference, class name, primary key): the key as it is now,
     since saving changes it, masked where it is a secret (a session key)."""

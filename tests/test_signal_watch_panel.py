@@ -344,6 +344,24 @@ def test_sends_that_call_no_receiver_are_shown_counted_in_one_row(
     assert f"{stats['count']} signals sent" in response.text
 
 
+def test_a_comment_post_shows_the_comment_before_and_after_its_save(
+    toolbar, alice_client, post
+):
+    # Chapter 12: blog listens to pre_save and post_save for Comment.
+    alice_client.post(f"/posts/{post.slug}/comments/", {"body": "Thanks, it helped."})
+    _, stats = last_stats(toolbar)
+    saves = {
+        s["name"]: s
+        for s in stats["sends"]
+        if s["sender"] == "blog.Comment" and s["name"] in {"pre_save", "post_save"}
+    }
+    comment = post.comments.get()
+    assert saves["pre_save"]["grouped"] is False
+    assert saves["pre_save"]["kwargs"]["instance"] == "<Comment pk=None>"
+    assert saves["post_save"]["kwargs"]["instance"] == f"<Comment pk={comment.pk}>"
+    assert saves["post_save"]["kwargs"]["created"] == "True"
+
+
 def test_rows_of_the_panel_group_the_counted_sends_in_their_place():
     send = {"grouped": False, "depth": 0, "count": 1}
     sends = [
