@@ -61,7 +61,9 @@ class _Journal:
     __slots__ = ("counts", "entries", "group", "recording")
 
     def __init__(self):
-        self.counts = {}  # key -> its row in group; None once nobody records here
+        # id(signal) -> {id(sender) -> tally} for the current group (see
+        # _first_unheard); None once nobody records here.
+        self.counts = {}
         self.group = _Group()  # sends that called no receiver, since the last that did
         self.entries = []
         self.recording = 0  # recorders on
@@ -81,15 +83,14 @@ _recorders_on = 0
 _originals = {}  # method name -> Django's function, while instrumented
 _wrappers = {}  # Django's function -> its wrapper, made once
 
-# The entries are in the order sends started. A send that called receivers is
-# a list [signal, sender, named, method, nanoseconds, outcome, failures, end],
-# appended when the receivers start and completed when the send ends:
-# nanoseconds stays None until then; outcome is the number of receivers, or
-# the name of the exception that came out; end is the number of entries by
-# then, so the entries between this one and end are the sends its receivers
-# made. A _Group is appended in their place for the sends that called no
-# receiver in between. signal is a weak reference; sender and the values of
-# named are what describing.keep() keeps.
+# The entries are in the order sends started. A send that called receivers
+# takes its place with None when its receivers start, and fills it when it
+# ends with (signal, sender, named, method, nanoseconds, outcome, failures,
+# end): outcome is the number of receivers, or the name of the exception that
+# came out; end is the number of entries by then, so the entries between this
+# one and end are the sends its receivers made. A _Group takes its place for
+# the sends that called no receiver in between. signal is a weak reference;
+# sender and the values of named are what describing.KEEPERS keeps of them.
 # --8<-- [end:state]
 
 
@@ -136,9 +137,9 @@ def _first_unheard(journal, counts, signal_key, signal, sender, method):
     sender_key, tally = id(sender), [None]
     row = [tally, by_sender[None], None, method]
     if type(sender) in PLAIN_TYPES:
-        row[2] = keep(sender)
-        if row[2] is sender:  # kept as it is, so its id stays its own
-            by_sender[sender_key] = tally
+        # Refers to nothing: kept as it is (a long string too, cut when it is
+        # read), so its id stays its own.
+        row[2], by_sender[sender_key] = sender, tally
     else:
 
         def retire_sender(_reference):

@@ -204,6 +204,18 @@ def test_sends_that_call_no_receiver_are_counted_per_signal_and_sender_in_their_
     assert [r.kwargs for r in recorder.records if r.grouped] == [{}] * 6
 
 
+def test_senders_that_are_plain_values_are_counted_and_shown_cut():
+    signal = Signal()
+    long_name = "a sender named at some length, " * 5
+    with SignalRecorder() as recorder:
+        for sender in (None, long_name, None, long_name, 7):
+            signal.send(sender=sender)
+    rows = [(r.sender, r.count) for r in recorder.records]
+    assert rows[0] == ("None", 2) and rows[2] == ("7", 1)
+    assert rows[1][1] == 2
+    assert rows[1][0].endswith("...'") and len(rows[1][0]) < len(long_name)
+
+
 def test_a_new_sender_with_the_id_of_a_dead_one_is_counted_apart():
     # Python gives a freed object's id() to the next object of its size: the
     # count of a sender that is gone must not go on under its id.
