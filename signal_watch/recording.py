@@ -282,79 +282,71 @@ def _record_raised(journal, signal, sender, named, method, exc):
     )
 
 
-def _recorded_call(journal, original, method, signal, sender, named):
-    """Django's own method, called with exactly what the send was given, recorded."""
-    _flush(journal)
-    entries = journal.entries
-    index = len(entries)
-    entries.append(None)
-    responses, outcome = None, None
-    started = perf_counter_ns()
-    try:
-        responses = original(signal, sender, **named)
-        return responses
-    except BaseException as exc:
-        outcome = type(exc).__name__
-        raise
-    finally:
-        _finish(
-            journal,
-            entries,
-            index,
+class _Recorded:
+    """A send recorded around a call of Django's own method (a `with` block)."""
+
+    __slots__ = (
+        "entries",
+        "index",
+        "journal",
+        "method",
+        "named",
+        "responses",
+        "sender",
+        "signal",
+        "started",
+    )
+
+    def __init__(self, journal, signal, sender, named, method):
+        _flush(journal)
+        self.journal, self.entries = journal, journal.entries
+        self.signal, self.sender, self.named, self.method = (
             signal,
             sender,
             named,
             method,
-            started,
-            responses,
-            outcome,
         )
+        self.index, self.responses = len(self.entries), None
+        self.entries.append(None)  # its place, filled in when it ends
+        self.started = perf_counter_ns()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, raised, exc, traceback):
+        nanoseconds = perf_counter_ns() - self.started
+        _flush(self.journal)  # the sends its receivers made that called nobody
+        responses = self.responses
+        if raised is None:
+            outcome = len(responses)
+            failures = _failures(responses) if self.method.endswith("robust") else 0
+        else:
+            outcome, failures = raised.__name__, 0
+        self.entries[self.index] = (
+            ref(self.signal),
+            _keep_sender(self.sender),
+            keep_named(self.named),
+            self.method,
+            nanoseconds,
+            outcome,
+            failures,
+            len(self.entries),
+        )
+        return False  # what was raised goes on, untouched
+
+
+def _recorded_call(journal, original, method, signal, sender, named):
+    """Django's own method, called with exactly what the send was given, recorded."""
+    with _Recorded(journal, signal, sender, named, method) as recorded:
+        recorded.responses = original(signal, sender, **named)
+        return recorded.responses
 
 
 async def _recorded_await(journal, original, method, signal, sender, named):
     """The same for asend() and asend_robust()."""
-    _flush(journal)
-    entries = journal.entries
-    index = len(entries)
-    entries.append(None)
-    responses, outcome = None, None
-    started = perf_counter_ns()
-    try:
-        responses = await original(signal, sender, **named)
-        return responses
-    except BaseException as exc:
-        outcome = type(exc).__name__
-        raise
-    finally:
-        _finish(
-            journal,
-            entries,
-            index,
-            signal,
-            sender,
-            named,
-            method,
-            started,
-            responses,
-            outcome,
-        )
-
-
-def _finish(
-    journal, entries, index, signal, sender, named, method, started, responses, outcome
-):
-    nanoseconds = perf_counter_ns() - started
-    _flush(journal)  # the sends its receivers made that called nobody: inside it
-    entries[index] = (
-        ref(signal),
-        _keep_sender(sender),
-        keep_named(named),
-        method,
-        nanoseconds,
-        len(responses) if outcome is None else outcome,
-        _failures(responses) if outcome is None and method.endswith("robust") else 0,
-        len(entries),
-    )
+    with _Recorded(journal, signal, sender, named, method) as recorded:
+        recorded.responses = await original(signal, sender, **named)
+        return recorded.responses
 
 
 def _async_wrapper(method, original):

@@ -216,6 +216,15 @@ def test_senders_that_are_plain_values_are_counted_and_shown_cut():
     assert rows[1][0].endswith("...'") and len(rows[1][0]) < len(long_name)
 
 
+def made_at(address, make):
+    """A new object from make() that Python puts where a freed one was."""
+    for _ in range(1000):
+        made = make()
+        if id(made) == address:
+            return made
+    pytest.skip("Python did not give the id to a new object")
+
+
 def test_a_new_sender_with_the_id_of_a_dead_one_is_counted_apart():
     # Python gives a freed object's id() to the next object of its size: the
     # count of a sender that is gone must not go on under its id.
@@ -223,14 +232,9 @@ def test_a_new_sender_with_the_id_of_a_dead_one_is_counted_apart():
     with SignalRecorder() as recorder:
         first = Thing()
         signal.send(sender=first)
-        first_id = id(first)
+        address = id(first)
         del first
-        for _ in range(1000):
-            second = Thing()
-            if id(second) == first_id:
-                break
-        else:
-            pytest.skip("Python did not give the id to a new object")
+        second = made_at(address, Thing)
         signal.send(sender=second)
         signal.send(sender=second)
     assert [(r.sender, r.count) for r in recorder.records] == [
@@ -243,20 +247,14 @@ def test_a_new_signal_with_the_id_of_a_dead_one_is_counted_apart():
     with SignalRecorder() as recorder:
         first = Signal()
         first.send(sender=None)
-        first_id = id(first)
+        address = id(first)
         del first
-        for _ in range(1000):
-            second = Signal()
-            if id(second) == first_id:
-                break
-        else:
-            pytest.skip("Python did not give the id to a new signal")
+        second = made_at(address, Signal)
         second.send(sender=None)
-        kept = second  # read while it lives: named, not gone
-        records = recorder.records
+        records = recorder.records  # read while it lives: named, not gone
     assert [(r.signal, r.count) for r in records] == [
         ("<Signal no longer in memory>", 1),
-        (f"<unnamed Signal at {id(kept):#x}>", 1),
+        (f"<unnamed Signal at {address:#x}>", 1),
     ]
 
 
