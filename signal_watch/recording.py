@@ -157,6 +157,7 @@ def _first_unheard(journal, counts, signal_key, signal, sender, method):
 # --8<-- [end:unheard]
 
 
+# --8<-- [start:recorded]
 def _keep_sender(sender):
     keeper = KEEPERS[type(sender)]
     return sender if keeper is None else keeper(sender)
@@ -165,6 +166,94 @@ def _keep_sender(sender):
 def _failures(responses):
     # type(), not isinstance(): a receiver may return a lazy object.
     return sum(issubclass(type(response), Exception) for _, response in responses)
+
+
+def _record_raised(journal, signal, sender, named, method, exc):
+    """A send that raised before any receiver ran."""
+    _flush(journal)
+    entries = journal.entries
+    entries.append(
+        (
+            ref(signal),
+            _keep_sender(sender),
+            keep_named(named),
+            method,
+            0,
+            type(exc).__name__,
+            0,
+            len(entries) + 1,
+        )
+    )
+
+
+class _Recorded:
+    """A send recorded around a call of Django's own method (a `with` block)."""
+
+    __slots__ = (
+        "entries",
+        "index",
+        "journal",
+        "method",
+        "named",
+        "responses",
+        "sender",
+        "signal",
+        "started",
+    )
+
+    def __init__(self, journal, signal, sender, named, method):
+        _flush(journal)
+        self.journal, self.entries = journal, journal.entries
+        self.signal, self.sender, self.named, self.method = (
+            signal,
+            sender,
+            named,
+            method,
+        )
+        self.index, self.responses = len(self.entries), None
+        self.entries.append(None)  # its place, filled in when it ends
+        self.started = perf_counter_ns()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, raised, exc, traceback):
+        nanoseconds = perf_counter_ns() - self.started
+        _flush(self.journal)  # the sends its receivers made that called nobody
+        responses = self.responses
+        if raised is None:
+            outcome = len(responses)
+            failures = _failures(responses) if self.method.endswith("robust") else 0
+        else:
+            outcome, failures = raised.__name__, 0
+        self.entries[self.index] = (
+            ref(self.signal),
+            _keep_sender(self.sender),
+            keep_named(self.named),
+            self.method,
+            nanoseconds,
+            outcome,
+            failures,
+            len(self.entries),
+        )
+        return False  # what was raised goes on, untouched
+
+
+def _recorded_call(journal, original, method, signal, sender, named):
+    """Django's own method, called with exactly what the send was given, recorded."""
+    with _Recorded(journal, signal, sender, named, method) as recorded:
+        recorded.responses = original(signal, sender, **named)
+        return recorded.responses
+
+
+async def _recorded_await(journal, original, method, signal, sender, named):
+    """The same for asend() and asend_robust()."""
+    with _Recorded(journal, signal, sender, named, method) as recorded:
+        recorded.responses = await original(signal, sender, **named)
+        return recorded.responses
+
+
+# --8<-- [end:recorded]
 
 
 # --8<-- [start:wrapper]
@@ -262,91 +351,6 @@ def _sync_wrapper(method, original):
 
 
 # --8<-- [end:wrapper]
-
-
-def _record_raised(journal, signal, sender, named, method, exc):
-    """A send that raised before any receiver ran."""
-    _flush(journal)
-    entries = journal.entries
-    entries.append(
-        (
-            ref(signal),
-            _keep_sender(sender),
-            keep_named(named),
-            method,
-            0,
-            type(exc).__name__,
-            0,
-            len(entries) + 1,
-        )
-    )
-
-
-class _Recorded:
-    """A send recorded around a call of Django's own method (a `with` block)."""
-
-    __slots__ = (
-        "entries",
-        "index",
-        "journal",
-        "method",
-        "named",
-        "responses",
-        "sender",
-        "signal",
-        "started",
-    )
-
-    def __init__(self, journal, signal, sender, named, method):
-        _flush(journal)
-        self.journal, self.entries = journal, journal.entries
-        self.signal, self.sender, self.named, self.method = (
-            signal,
-            sender,
-            named,
-            method,
-        )
-        self.index, self.responses = len(self.entries), None
-        self.entries.append(None)  # its place, filled in when it ends
-        self.started = perf_counter_ns()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, raised, exc, traceback):
-        nanoseconds = perf_counter_ns() - self.started
-        _flush(self.journal)  # the sends its receivers made that called nobody
-        responses = self.responses
-        if raised is None:
-            outcome = len(responses)
-            failures = _failures(responses) if self.method.endswith("robust") else 0
-        else:
-            outcome, failures = raised.__name__, 0
-        self.entries[self.index] = (
-            ref(self.signal),
-            _keep_sender(self.sender),
-            keep_named(self.named),
-            self.method,
-            nanoseconds,
-            outcome,
-            failures,
-            len(self.entries),
-        )
-        return False  # what was raised goes on, untouched
-
-
-def _recorded_call(journal, original, method, signal, sender, named):
-    """Django's own method, called with exactly what the send was given, recorded."""
-    with _Recorded(journal, signal, sender, named, method) as recorded:
-        recorded.responses = original(signal, sender, **named)
-        return recorded.responses
-
-
-async def _recorded_await(journal, original, method, signal, sender, named):
-    """The same for asend() and asend_robust()."""
-    with _Recorded(journal, signal, sender, named, method) as recorded:
-        recorded.responses = await original(signal, sender, **named)
-        return recorded.responses
 
 
 def _async_wrapper(method, original):
