@@ -40,12 +40,18 @@ def mark(met):
     return {True: "yes", False: "**no**", None: "not measured yet"}[met]
 
 
+def tasks_line(django_tasks):
+    if django_tasks == "built in":
+        return "Tasks built in (django.tasks)"
+    return f"django-tasks {django_tasks}"
+
+
 def machine_line(report):
     m = report["machine"]
     return (
         f"Measured {report['generated_at'][:10]} on {m['nproc']} x {m['cpu']} "
         f"({m['platform']}), Python {m['python']}, Django {m['django']}, "
-        f"django-tasks {m['django_tasks']}, django-tasks-db {m['django_tasks_db']}, "
+        f"{tasks_line(m['django_tasks'])}, django-tasks-db {m['django_tasks_db']}, "
         f"{m['database']}; `signal_bench` profile *{report['profile']}*, "
         f"{report['elapsed_seconds']} s in all."
     )

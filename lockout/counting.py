@@ -1,16 +1,25 @@
-"""Counting failed logins, safe under concurrent requests.
+"""Counting login attempts before their password is checked, at any concurrency.
 
-Every change is a single UPDATE computed by the database (failures = failures + 1),
-never a read-modify-write in Python: two requests that fail at the same moment
-both count, none overwrites the other.
+An attempt takes its place in two counters before its password is checked:
+the one of its user name and client address (at most LOGIN_LOCKOUT_LIMIT) and
+the one of its user name from all addresses (at most LOGIN_LOCKOUT_NAME_LIMIT).
+Taking a place is one UPDATE whose WHERE clause holds the limit, so the
+database, not Python, decides who gets the last one: requests that arrive
+together cannot all slip through. An attempt whose password proves right
+gives its places back.
 """
+
+# --8<-- [start:imports]
+import ipaddress
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Case, F, Value, When
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
-from .models import FailedLogins
+from .models import ALL_ADDRESSES, FailedLogins
+
+# --8<-- [end:imports]
 
 USERNAME_MAX_LENGTH = FailedLogins._meta.get_field("username").max_length
 
@@ -29,43 +38,65 @@ def countable(username):
     )
 
 
-def locked_until(username):
-    """When the lockout of ``username`` ends, or None if it is not locked out."""
-    if not countable(username):
-        return None
-    last_failure_at = (
-        FailedLogins.objects.filter(
-            username=username,
-            failures__gte=settings.LOGIN_LOCKOUT_LIMIT,
-            last_failure_at__gt=timezone.now() - settings.LOGIN_LOCKOUT_WINDOW,
-        )
-        .values_list("last_failure_at", flat=True)
-        .first()
-    )
-    if last_failure_at is None:
-        return None
-    return last_failure_at + settings.LOGIN_LOCKOUT_WINDOW
+def client_address(request):
+    """Where an attempt comes from: REMOTE_ADDR, or for IPv6 its /64 network.
 
-
-# --8<-- [start:record_failure]
-def record_failure(username):
-    """Count one failed login for ``username``; return True if it was counted.
-
-    A failure more than LOGIN_LOCKOUT_WINDOW after the previous one starts a
-    new count. Attempts refused during a lockout are not counted, so they do
-    not stretch it: it ends LOGIN_LOCKOUT_WINDOW after the failure that hit
-    the limit.
+    One IPv6 machine usually has a whole /64 to pick addresses from. Behind a
+    reverse proxy, REMOTE_ADDR is the proxy's: set it from the proxy's header
+    first (in a middleware that trusts only your proxy), or every visitor
+    shares one address here.
     """
+    remote_addr = request.META.get("REMOTE_ADDR", "") if request is not None else ""
+    try:
+        address = ipaddress.ip_address(remote_addr)
+    except ValueError:
+        return "unknown"
+    if address.version == 6 and address.ipv4_mapped:
+        return str(address.ipv4_mapped)
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
+# --8<-- [start:reserve]
+def counters(address):
+    """(client address, limit) of the two counters an attempt goes through."""
+    return [
+        (address, settings.LOGIN_LOCKOUT_LIMIT),
+        (ALL_ADDRESSES, settings.LOGIN_LOCKOUT_NAME_LIMIT),
+    ]
+
+
+def reserve_attempt(username, address):
+    """Count one attempt before its password is checked; False if it must be refused.
+
+    Refused attempts are not counted, so they do not stretch a lockout: it
+    ends LOGIN_LOCKOUT_WINDOW after the last attempt that was let through.
+    """
+    taken = []
+    for counter_address, limit in counters(address):
+        if not take_place(username, counter_address, limit):
+            for taken_address in taken:  # this attempt will not be checked
+                give_back(username, taken_address)
+            return False
+        taken.append(counter_address)
+    return True
+
+
+def take_place(username, address, limit):
+    """Add 1 to one counter unless it is at its limit; False if it is."""
     now = timezone.now()
     window_start = now - settings.LOGIN_LOCKOUT_WINDOW
-    counter = FailedLogins.objects.filter(username=username).exclude(
-        failures__gte=settings.LOGIN_LOCKOUT_LIMIT, last_failure_at__gt=window_start
-    )
+    counter = FailedLogins.objects.filter(username=username, client_address=address)
 
     def count():
-        # One UPDATE statement: the database adds 1 to whatever value is
-        # stored when it runs, so concurrent failures cannot be lost.
-        return counter.update(
+        # One UPDATE statement. The database checks the limit and adds 1 on
+        # the row as it is when the statement runs: of 20 requests sent
+        # together, exactly `limit` find room. The Case restarts a count whose
+        # last attempt is older than the window.
+        return counter.filter(
+            Q(failures__lt=limit) | Q(last_failure_at__lte=window_start)
+        ).update(
             failures=Case(
                 When(last_failure_at__lte=window_start, then=Value(1)),
                 default=F("failures") + 1,
@@ -75,18 +106,76 @@ def record_failure(username):
 
     if count():
         return True
-    if FailedLogins.objects.filter(username=username).exists():
-        return False  # locked out: not counted
-    try:
-        # A savepoint, so a lost race does not break an enclosing transaction.
-        with transaction.atomic():
-            FailedLogins.objects.create(
-                username=username, failures=1, last_failure_at=now
-            )
-    except IntegrityError:
-        # Another request created the row in the meantime: count on it.
-        return bool(count())
-    return True
+    if not counter.exists():
+        try:
+            # A savepoint, so a lost race does not break an enclosing transaction.
+            with transaction.atomic():
+                FailedLogins.objects.create(
+                    username=username,
+                    client_address=address,
+                    failures=1,
+                    last_failure_at=now,
+                )
+            return True
+        except IntegrityError:
+            pass  # another request created the row in the meantime
+    return bool(count())
 
 
-# --8<-- [end:record_failure]
+# --8<-- [end:reserve]
+
+
+# --8<-- [start:succeeded]
+def attempt_succeeded(username, address):
+    """The password was right: forget the failures from this address, and give
+    the name's counter its place back.
+
+    The counter of all addresses keeps the failures from the others: otherwise
+    every login of the real user would hand a distributed attacker a fresh
+    allowance.
+    """
+    FailedLogins.objects.filter(username=username, client_address=address).delete()
+    give_back(username, ALL_ADDRESSES)
+
+
+def give_back(username, address):
+    FailedLogins.objects.filter(
+        username=username, client_address=address, failures__gt=0
+    ).update(failures=F("failures") - 1)
+
+
+# --8<-- [end:succeeded]
+
+
+def locked_until(username, address):
+    """When the lockout of ``username`` from ``address`` ends, or None if it is not locked out."""
+    if not countable(username):
+        return None
+    window_start = timezone.now() - settings.LOGIN_LOCKOUT_WINDOW
+    locked = Q()
+    for counter_address, limit in counters(address):
+        locked |= Q(client_address=counter_address, failures__gte=limit)
+    last_failure_at = (
+        FailedLogins.objects.filter(
+            locked, username=username, last_failure_at__gt=window_start
+        )
+        .order_by("-last_failure_at")
+        .values_list("last_failure_at", flat=True)
+        .first()
+    )
+    if last_failure_at is None:
+        return None
+    return last_failure_at + settings.LOGIN_LOCKOUT_WINDOW
+
+
+def failures(username, address):
+    """The failures counted for ``username`` from ``address`` in the current window."""
+    window_start = timezone.now() - settings.LOGIN_LOCKOUT_WINDOW
+    return (
+        FailedLogins.objects.filter(
+            username=username, client_address=address, last_failure_at__gt=window_start
+        )
+        .values_list("failures", flat=True)
+        .first()
+        or 0
+    )

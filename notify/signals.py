@@ -4,6 +4,7 @@ How that work runs is a setting, NOTIFY_DELIVERY, so that the benchmark
 (`manage.py signal_bench`) and chapter 10 can compare the three ways.
 """
 
+# --8<-- [start:imports]
 import logging
 from functools import partial
 
@@ -15,10 +16,13 @@ from django_tasks_db import DatabaseBackend
 
 from bar.signals import client_address
 from blog.models import Comment
+from tutorial_site.tasks_framework import TaskResultStatus, task_finished
 
 from . import tasks
 
 logger = logging.getLogger(__name__)
+
+# --8<-- [end:imports]
 
 
 # --8<-- [start:deliver]
@@ -95,3 +99,27 @@ def alert_new_login(sender, request, user, **kwargs):
         settings.NOTIFY_DELIVERY,
     )
     deliver(tasks.email_login_alert, user.pk, client_address(request))
+
+
+# --8<-- [start:task_failed]
+@receiver(task_finished, dispatch_uid="notify.task_failed")
+def report_failed_task(sender, task_result, **kwargs):
+    """Say so when one of notify's tasks fails: its email was never sent.
+
+    task_finished comes from the process that ran the task: the request's with
+    the immediate backend, the worker's with the database backend. The framework
+    logs the traceback itself (tutorial_site/settings.py sends it to stderr).
+    """
+    task_path = task_result.task.module_path
+    if not task_path.startswith(f"{tasks.__name__}."):
+        return  # another app's task
+    if task_result.status != TaskResultStatus.FAILED:
+        return
+    logger.warning(
+        "task_finished %s failed (%s): no email was sent",
+        task_path,
+        task_result.errors[-1].exception_class_path,
+    )
+
+
+# --8<-- [end:task_failed]

@@ -10,12 +10,8 @@ import time
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-try:
-    from django.tasks import task  # Django 6.0 and later
-except ImportError:
-    from django_tasks import task  # the django-tasks backport, on Django 5.2
-
 from blog.models import Comment
+from tutorial_site.tasks_framework import task  # django.tasks, or the 5.2 backport
 
 from .models import Notification
 

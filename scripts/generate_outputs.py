@@ -17,6 +17,7 @@ import logging
 import os
 import sys
 from pathlib import Path
+from unittest import mock
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -148,6 +149,17 @@ def scenarios(client):
         finally:
             user_login.disconnect(explode)
 
+    def login_while_the_mail_server_is_down():
+        # notify's sign-in alert task fails; its task_finished receiver says so.
+        def mail_server_down():
+            raise ConnectionError("the mail server is down")
+
+        with mock.patch("notify.tasks.send_email", mail_server_down):
+            Client().post(
+                "/accounts/login/",
+                {"username": "alice", "password": "learn-signals-42"},
+            )
+
     return [
         ("demo-data", demo_data),
         ("post-list", lambda: client.get("/")),
@@ -163,6 +175,7 @@ def scenarios(client):
         ("delete-post", delete_post),
         ("got-request-exception", broken_page),
         ("login-receiver-error", login_with_a_failing_receiver),
+        ("task-failed", login_while_the_mail_server_is_down),
     ]
 
 

@@ -95,3 +95,12 @@ def turn_on_toolbar(settings):
         *settings.MIDDLEWARE,
     ]
     settings.ROOT_URLCONF = "tests.toolbar_urls"
+
+
+@pytest.fixture(scope="session")
+def real_server():
+    """One real runserver for the whole run (tests/live_server.py), started on first use."""
+    from tests.live_server import DemoServer
+
+    with DemoServer() as server:
+        yield server

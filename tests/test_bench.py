@@ -8,6 +8,7 @@ import io
 import json
 import xml.etree.ElementTree as ET
 
+import django
 import pytest
 from django.core.management import call_command
 from django.db.models.signals import post_save
@@ -303,6 +304,15 @@ def test_the_recorder_page_shows_the_cost_and_the_parts_of_a_recorded_send(setti
         render.fill_region("no region", "recorder-cost", "")
 
 
+def test_the_machine_line_names_where_the_tasks_framework_came_from():
+    report = fake_report()
+    assert "django-tasks 0.12.0, django-tasks-db" in render.machine_line(report)
+    report["machine"]["django_tasks"] = "built in"
+    assert "Tasks built in (django.tasks), django-tasks-db" in render.machine_line(
+        report
+    )
+
+
 def test_the_chapter_shows_the_committed_json():
     report = json.loads(render.DEFAULT_JSON.read_text())
     chapter = render.CHAPTER.read_text()
@@ -369,4 +379,6 @@ def test_signal_bench_prints_one_json_document_with_every_figure(
         "on_commit_shows_full_delay",
     }
     assert report["machine"]["django"] and report["machine"]["nproc"] >= 1
+    # django-tasks is the backport's version; Django 6 has the Tasks built in.
+    assert (report["machine"]["django_tasks"] == "built in") is (django.VERSION >= (6,))
     assert "Requests" in stderr.getvalue()  # progress goes to stderr, not stdout

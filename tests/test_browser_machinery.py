@@ -1,16 +1,26 @@
 """The machinery of the browser tests (tests/browser/), checked without a browser."""
 
+import gc
 import os
+import socket
+import sqlite3
 import subprocess
 import sys
+import warnings
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
+from tests.browser import machinery
+from tests.browser.conftest import PROBE_PREFIX
 from tests.browser.machinery import (
     ROOT,
+    LiveServer,
+    PortTaken,
     ServerLog,
     chromium_launch_options,
+    free_port,
     is_loopback_url,
     server_environment,
 )
@@ -82,6 +92,46 @@ def test_chromium_is_debians_and_sandboxless_only_as_root():
     assert ("--no-sandbox" in options["args"]) is (os.geteuid() == 0)
 
 
+def test_reading_the_servers_database_leaves_no_connection_open(tmp_path):
+    server = LiveServer(workdir=tmp_path)
+    with closing(sqlite3.connect(server.db_path)) as database, database:
+        database.execute("CREATE TABLE note (text)")
+        database.execute("INSERT INTO note VALUES ('hello')")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert server.query("SELECT text FROM note") == [("hello",)]
+        gc.collect()
+    # Python 3.13 warns about a connection that is never closed.
+    assert [w for w in caught if issubclass(w.category, ResourceWarning)] == []
+
+
+def test_a_port_taken_before_runserver_binds_it_makes_the_server_try_another(
+    tmp_path, monkeypatch
+):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        taken_port = taken.getsockname()[1]
+        ports = iter([taken_port, free_port()])
+        monkeypatch.setattr(machinery, "free_port", lambda: next(ports))
+        server = LiveServer(workdir=tmp_path)
+        try:
+            server.serve()
+            assert server.port != taken_port
+            assert server.url == f"http://127.0.0.1:{server.port}"
+        finally:
+            server.stop()
+
+        # A port asked for is not changed behind your back: the error says why.
+        (tmp_path / "fixed").mkdir()
+        fixed = LiveServer(port=taken_port, workdir=tmp_path / "fixed")
+        try:
+            with pytest.raises(PortTaken, match="already in use"):
+                fixed.serve()
+        finally:
+            fixed.stop()
+
+
 def test_waiting_for_a_line_is_bounded(tmp_path):
     log = ServerLog(tmp_path / "server.log")
     log.path.write_text("[bar.signals] user_login sender=LoginView\nother\n")
@@ -134,17 +184,28 @@ def test_chromium_path_default_is_debians():
 def test_under_ci_a_skipped_browser_test_fails(tmp_path):
     # A feature test that skips itself (say, the toolbar is off) must not pass
     # unnoticed in CI. The probe has to live in tests/browser/ for its conftest.
-    probe = ROOT / "tests" / "browser" / f"test_probe_{tmp_path.name}.py"
+    # Named for this process: the other half of make test may be writing its own.
+    probe = ROOT / "tests" / "browser" / f"{PROBE_PREFIX}{os.getpid()}.py"
     probe.write_text(
         "import pytest\n\n\ndef test_feature():\n    pytest.skip('feature is off')\n"
     )
     try:
         args = ["-m", "pytest", *QUICK_PYTEST, "-q", str(probe)]
         env = {k: v for k, v in os.environ.items() if k != "CI"}
+        env["BROWSER_TEST_PROBE"] = probe.name
         outside_ci = run_python(args, env, timeout=120)
         in_ci = run_python(args, {**env, "CI": "true"}, timeout=120)
+        # A browser run that did not ask for the probe never collects it.
+        del env["BROWSER_TEST_PROBE"]
+        others = run_python(
+            ["-m", "pytest", *QUICK_PYTEST, "--collect-only", "-q", str(probe.parent)],
+            env,
+            timeout=120,
+        )
     finally:
         probe.unlink()
+    assert "test_demo.py" in others.stdout, others.stdout + others.stderr
+    assert probe.name not in others.stdout
     assert outside_ci.returncode == 0, outside_ci.stdout
     assert "1 skipped" in outside_ci.stdout
     assert in_ci.returncode == 1, in_ci.stdout

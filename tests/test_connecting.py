@@ -18,6 +18,8 @@ from blog.models import Post, Tag
 from foo.signals import user_login
 from foo.views import LoginView
 
+# --8<-- [end:imports]
+
 
 # --8<-- [end:imports]
 def test_send_calls_plain_receivers_in_connection_order_in_the_senders_thread():
@@ -236,6 +238,57 @@ def test_string_senders_work_with_the_very_same_object_or_a_check_inside():
 # --8<-- [end:sender_string]
 
 
+# --8<-- [start:sender_lifetime]
+class Upload:
+    """A short-lived object that is a signal's sender.
+
+    Its 80 slots make it over 512 bytes, so CPython takes it from the C library's
+    allocator, which hands a freed block to the next object of the same size:
+    a new Upload gets the id() of the one that was just freed.
+    """
+
+    __slots__ = ("__weakref__", *(f"field{n}" for n in range(80)))
+
+
+def send_from_a_new_object_at_a_dead_senders_address():
+    """Connect a receiver for one Upload, free it, and send from a new Upload that
+    got its id(). Returns the new Upload, what the receiver got, has_listeners()."""
+    finished = Signal()
+    calls = []
+
+    def receiver(sender, **kwargs):
+        calls.append(sender)
+
+    upload = Upload()
+    finished.connect(receiver, sender=upload)
+    dead_id = id(upload)
+    del upload  # its last reference: the object is freed
+    newcomer = Upload()
+    if id(newcomer) != dead_id:
+        pytest.skip("the allocator gave the new object another address")
+    finished.send(sender=newcomer)
+    return newcomer, calls, finished.has_listeners(sender=newcomer)
+
+
+@pytest.mark.skipif(
+    django.VERSION < (6, 0), reason="Django 6.0 holds senders by weak reference"
+)
+def test_since_6_0_a_receiver_goes_with_its_sender():
+    _, calls, listening = send_from_a_new_object_at_a_dead_senders_address()
+    assert calls == []
+    assert listening is False
+
+
+@pytest.mark.skipif(django.VERSION >= (6, 0), reason="changed in Django 6.0")
+def test_before_6_0_a_new_object_at_a_dead_senders_address_gets_its_receivers():
+    newcomer, calls, listening = send_from_a_new_object_at_a_dead_senders_address()
+    assert calls == [newcomer]  # a receiver connected for another object
+    assert listening is True
+
+
+# --8<-- [end:sender_lifetime]
+
+
 # --8<-- [start:disconnect]
 def test_disconnect_says_whether_it_found_the_receiver():
     ping = Signal()
@@ -277,3 +330,31 @@ def test_foo_signal_has_bars_listener():
 
 
 # --8<-- [end:has_listeners]
+
+
+# --8<-- [start:every_thread]
+def test_a_receiver_connected_in_one_thread_hears_every_threads_sends():
+    ping = Signal()
+    heard = []
+
+    def receiver(sender, **kwargs):
+        heard.append((sender, threading.current_thread().name))
+
+    ping.connect(receiver)  # as if "for the length of my request"
+    try:
+        other = threading.Thread(
+            target=ping.send, kwargs={"sender": "their request"}, name="theirs"
+        )
+        other.start()
+        other.join()
+        ping.send(sender="my request")
+    finally:
+        ping.disconnect(receiver)
+
+    assert heard == [
+        ("their request", "theirs"),
+        ("my request", threading.current_thread().name),
+    ]
+
+
+# --8<-- [end:every_thread]

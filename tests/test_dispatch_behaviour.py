@@ -3,12 +3,27 @@
 Each test uses a signal of its own, so nothing here touches the project's receivers.
 """
 
+# --8<-- [start:imports]
 import asyncio
+import contextvars
 import threading
 import traceback
 
+import django
 import pytest
 from django.dispatch import Signal
+
+# Django 6.1 runs asend()'s two groups one after the other and the async
+# receivers in an asyncio.TaskGroup (asyncio.gather() before).
+DJANGO_6_1 = django.VERSION >= (6, 1)
+on_django_6_1 = pytest.mark.skipif(
+    not DJANGO_6_1, reason="Django 6.1 behaviour (asyncio.TaskGroup)"
+)
+before_django_6_1 = pytest.mark.skipif(
+    DJANGO_6_1, reason="behaviour before Django 6.1 (asyncio.gather)"
+)
+
+# --8<-- [end:imports]
 
 
 # --8<-- [start:robust_responses]
@@ -207,3 +222,174 @@ def test_use_caching_needs_senders_that_can_be_weakly_referenced():
 
 
 # --8<-- [end:use_caching]
+
+
+# Django 6.1: asend() and the async receivers ------------------------------------------
+
+
+# --8<-- [start:asend_order_6_1]
+@on_django_6_1
+def test_asend_runs_the_sync_receivers_first_then_the_async_ones():
+    ping = Signal()
+    order = []
+
+    async def async_receiver(sender, **kwargs):
+        order.append("async receiver")
+
+    def sync_receiver(sender, **kwargs):
+        order.append("sync receiver")
+
+    ping.connect(async_receiver)  # connected first, and still called last
+    ping.connect(sync_receiver)
+    asyncio.run(ping.asend(sender=None))
+
+    assert order == ["sync receiver", "async receiver"]
+
+
+@before_django_6_1
+def test_before_6_1_asend_runs_the_sync_group_beside_the_async_one():
+    ping = Signal()
+    async_ran = threading.Event()
+
+    async def async_receiver(sender, **kwargs):
+        async_ran.set()
+
+    def sync_receiver(sender, **kwargs):
+        # In its worker thread, while the event loop runs the async receiver.
+        return async_ran.wait(timeout=5)
+
+    ping.connect(sync_receiver)
+    ping.connect(async_receiver)
+    responses = asyncio.run(ping.asend(sender=None))
+
+    assert responses[0] == (sync_receiver, True)
+
+
+# --8<-- [end:asend_order_6_1]
+
+
+# --8<-- [start:context_6_1]
+request_id = contextvars.ContextVar("request_id", default=None)
+user_name = contextvars.ContextVar("user_name", default=None)
+
+
+async def set_request_id(sender, **kwargs):
+    request_id.set("set by an async receiver")
+
+
+def set_user_name(sender, **kwargs):
+    user_name.set("set by a sync receiver")
+
+
+async def send_and_read_the_variables():
+    ping = Signal()
+    ping.connect(set_request_id)
+    ping.connect(set_user_name)
+    await ping.asend(sender=None)
+    return request_id.get(), user_name.get()
+
+
+@on_django_6_1
+def test_context_variables_set_by_receivers_reach_the_caller():
+    assert asyncio.run(send_and_read_the_variables()) == (
+        "set by an async receiver",
+        "set by a sync receiver",
+    )
+
+
+@before_django_6_1
+def test_before_6_1_context_variables_set_by_receivers_are_lost():
+    assert asyncio.run(send_and_read_the_variables()) == (None, None)
+
+
+# --8<-- [end:context_6_1]
+
+
+# --8<-- [start:errors_6_1]
+async def invalid_value(sender, **kwargs):
+    raise ValueError("invalid value")
+
+
+async def missing_key(sender, **kwargs):
+    raise KeyError("missing key")
+
+
+@on_django_6_1
+def test_several_async_failures_raise_one_exception_group():
+    ping = Signal()
+    ping.connect(invalid_value)
+    ping.connect(missing_key)
+    handled = []
+
+    async def view():
+        try:
+            await ping.asend(sender=None)
+        except* ValueError as group:  # each kind of error handled on its own
+            handled.extend(group.exceptions)
+        except* KeyError as group:
+            handled.extend(group.exceptions)
+
+    asyncio.run(view())
+    assert sorted(map(repr, handled)) == [
+        "KeyError('missing key')",
+        "ValueError('invalid value')",
+    ]
+
+
+@on_django_6_1
+def test_send_too_raises_an_exception_group_for_several_async_failures():
+    ping = Signal()
+    ping.connect(invalid_value)
+    ping.connect(missing_key)
+    with pytest.raises(ExceptionGroup) as caught:
+        ping.send(sender=None)  # from sync code: async_to_sync() around a TaskGroup
+    assert len(caught.value.exceptions) == 2
+
+
+@before_django_6_1
+def test_before_6_1_several_async_failures_raise_only_the_first():
+    ping = Signal()
+    ping.connect(invalid_value)
+    ping.connect(missing_key)
+    with pytest.raises(ValueError, match="invalid value"):
+        asyncio.run(ping.asend(sender=None))
+
+
+# --8<-- [end:errors_6_1]
+
+
+# --8<-- [start:cancel_6_1]
+async def send_while_a_slow_receiver_runs(signal):
+    """What became of a slow async receiver when a quick one failed."""
+    fate = []
+
+    async def slow(sender, **kwargs):
+        try:
+            await asyncio.sleep(0.2)
+            fate.append("finished")
+        except asyncio.CancelledError:
+            fate.append("cancelled")
+            raise
+
+    async def quick_failure(sender, **kwargs):
+        raise ValueError("quick failure")
+
+    signal.connect(slow, weak=False)
+    signal.connect(quick_failure, weak=False)
+    with pytest.raises(ValueError, match="quick failure"):
+        await signal.asend(sender=None)
+    await asyncio.sleep(0.3)  # time enough for it to finish, if it still runs
+    return fate
+
+
+@on_django_6_1
+def test_a_failing_async_receiver_cancels_the_others():
+    assert asyncio.run(send_while_a_slow_receiver_runs(Signal())) == ["cancelled"]
+
+
+@before_django_6_1
+def test_before_6_1_the_other_async_receivers_run_on_after_a_failure():
+    assert asyncio.run(send_while_a_slow_receiver_runs(Signal())) == ["finished"]
+
+
+# --8<-- [end:cancel_6_1]

@@ -1,30 +1,35 @@
-"""lockout: failed logins counted through user_login_failed, and refused after the limit."""
+"""lockout: every attempt counted before its password is checked, refused after the limits."""
 
 import threading
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth import authenticate
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.signals import user_login_failed
 from django.db import connection
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from foo.signals import user_login
-from lockout.models import FailedLogins
+from lockout.counting import client_address
+from lockout.models import ALL_ADDRESSES, FailedLogins
 from tests.conftest import PASSWORD
 from tests.signal_capture import capture_signal
 
 LOGIN_URL = "/accounts/login/"
 LIMIT = 5
+NAME_LIMIT = 20
 WINDOW = timedelta(minutes=15)
 LOCKED_MESSAGE = "Too many failed logins for this user name."
+HOME = "127.0.0.1"  # the test client's REMOTE_ADDR
 
 
 @pytest.fixture(autouse=True)
 def lockout_settings(settings):
     # The tests spell out the numbers they rely on, whatever settings.py says.
     settings.LOGIN_LOCKOUT_LIMIT = LIMIT
+    settings.LOGIN_LOCKOUT_NAME_LIMIT = NAME_LIMIT
     settings.LOGIN_LOCKOUT_WINDOW = WINDOW
 
 
@@ -43,18 +48,36 @@ def clock(monkeypatch):
     return clock
 
 
-def fail(client, username="alice", times=1):
+@pytest.fixture
+def checked_passwords(monkeypatch):
+    """The passwords checked against an account, in order."""
+    checked = []
+    check_password = AbstractBaseUser.check_password
+
+    def counting_check_password(user, raw_password):
+        checked.append(raw_password)
+        return check_password(user, raw_password)
+
+    monkeypatch.setattr(AbstractBaseUser, "check_password", counting_check_password)
+    return checked
+
+
+def fail(client, username="alice", times=1, address=HOME):
     for _ in range(times):
-        response = client.post(LOGIN_URL, {"username": username, "password": "wrong"})
+        response = client.post(
+            LOGIN_URL, {"username": username, "password": "wrong"}, REMOTE_ADDR=address
+        )
         assert response.status_code == 200
 
 
-def log_in(client, username="alice"):
-    return client.post(LOGIN_URL, {"username": username, "password": PASSWORD})
+def log_in(client, username="alice", address=HOME):
+    return client.post(
+        LOGIN_URL, {"username": username, "password": PASSWORD}, REMOTE_ADDR=address
+    )
 
 
-def failures(username="alice"):
-    return FailedLogins.objects.get(username=username).failures
+def failures(username="alice", address=HOME):
+    return FailedLogins.objects.get(username=username, client_address=address).failures
 
 
 @pytest.mark.django_db
@@ -69,8 +92,11 @@ def test_one_below_the_limit_the_right_password_still_works(client, alice):
 
 
 @pytest.mark.django_db
-def test_at_the_limit_even_the_right_password_is_refused_with_a_message(client, alice):
+def test_at_the_limit_even_the_right_password_is_refused_unchecked(
+    client, alice, checked_passwords
+):
     fail(client, times=LIMIT)
+    assert checked_passwords == ["wrong"] * LIMIT
 
     with (
         capture_signal(user_login) as logins,
@@ -80,6 +106,7 @@ def test_at_the_limit_even_the_right_password_is_refused_with_a_message(client, 
 
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
+    assert checked_passwords == ["wrong"] * LIMIT  # the right one was not checked
     assert logins == []
     assert len(failed) == 1  # a refused attempt is a failed login too
     assert LOCKED_MESSAGE in response.text
@@ -99,6 +126,58 @@ def test_below_the_limit_there_is_no_lockout_message(client, alice):
 def test_lockout_is_per_user_name(client, alice, bob):
     fail(client, "alice", times=LIMIT)
     assert log_in(Client(), "bob").status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_lockout_from_one_address_leaves_the_user_free_from_another(client, alice):
+    # Anyone who knows a user name can fail five times with it: that must not
+    # lock its owner out everywhere.
+    fail(client, times=LIMIT, address="203.0.113.7")
+    assert log_in(Client(), address="203.0.113.7").status_code == 200  # refused
+
+    assert log_in(Client(), address="198.51.100.20").status_code == 302
+
+
+@pytest.mark.django_db
+def test_after_the_name_limit_the_name_is_refused_from_every_address(
+    client, alice, checked_passwords
+):
+    addresses = [f"203.0.113.{n}" for n in range(NAME_LIMIT // LIMIT)]
+    for address in addresses:
+        fail(client, times=LIMIT, address=address)
+    assert failures(address=ALL_ADDRESSES) == NAME_LIMIT
+
+    response = log_in(Client(), address="198.51.100.20")
+
+    assert response.status_code == 200
+    assert LOCKED_MESSAGE in response.text
+    assert len(checked_passwords) == NAME_LIMIT
+    # The refused attempt kept no place in its address's counter either.
+    assert failures(address="198.51.100.20") == 0
+
+
+@pytest.mark.django_db
+def test_a_right_password_clears_the_count_of_its_address(client, alice):
+    fail(client, times=LIMIT - 1)
+    assert log_in(client).status_code == 302
+
+    fail(Client(), times=LIMIT - 1)
+
+    assert failures() == LIMIT - 1
+    assert log_in(Client()).status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_right_password_keeps_the_failures_from_other_addresses(client, alice):
+    fail(client, times=LIMIT, address="203.0.113.1")
+    fail(client, times=LIMIT - 1, address="203.0.113.2")
+
+    assert log_in(Client(), address="198.51.100.20").status_code == 302
+
+    # Its own attempt is given back; the others' failures stay.
+    assert failures(address=ALL_ADDRESSES) == 2 * LIMIT - 1
+    assert failures(address="203.0.113.1") == LIMIT
+    assert log_in(Client(), address="203.0.113.1").status_code == 200  # still refused
 
 
 @pytest.mark.django_db
@@ -143,6 +222,7 @@ def test_a_failure_after_a_quiet_window_starts_a_new_count(client, alice, clock)
     fail(client)
 
     assert failures() == 1
+    assert failures(address=ALL_ADDRESSES) == 1
     assert log_in(client).status_code == 302
 
 
@@ -171,27 +251,61 @@ def test_admin_login_is_locked_out_too(client, alice):
 
 
 @pytest.mark.django_db
-def test_receiver_logs_one_line_per_counted_failure(client, alice, signal_log):
+def test_authenticate_without_a_request_is_counted_too(alice):
+    for _ in range(LIMIT):
+        assert authenticate(username="alice", password="wrong") is None
+
+    assert failures(address="unknown") == LIMIT
+    assert authenticate(username="alice", password=PASSWORD) is None  # refused
+
+
+@pytest.mark.parametrize(
+    ("remote_addr", "address"),
+    [
+        ("192.0.2.1", "192.0.2.1"),
+        # One IPv6 machine picks its addresses from a whole /64.
+        ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2:bbbb::9", "2001:db8:1:2::/64"),
+        ("::ffff:192.0.2.1", "192.0.2.1"),
+        ("", "unknown"),
+        ("not an address", "unknown"),
+    ],
+)
+def test_client_address(remote_addr, address):
+    request = RequestFactory().get("/", REMOTE_ADDR=remote_addr)
+    assert client_address(request) == address
+
+
+def test_client_address_without_a_request():
+    assert client_address(None) == "unknown"
+
+
+@pytest.mark.django_db
+def test_receiver_logs_one_line_per_failed_login(client, alice, signal_log):
     fail(client, times=LIMIT + 1)
 
     lines = [line for line in signal_log() if line.startswith("[lockout.")]
     assert lines == [
         *[
-            "[lockout.signals] user_login_failed user='alice' counted=True locked_out=False"
-        ]
-        * (LIMIT - 1),
-        "[lockout.signals] user_login_failed user='alice' counted=True locked_out=True",
-        "[lockout.signals] user_login_failed user='alice' counted=False locked_out=True",
+            f"[lockout.signals] user_login_failed user='alice' client=127.0.0.1 "
+            f"failures={n}/{LIMIT} locked_out=False"
+            for n in range(1, LIMIT)
+        ],
+        f"[lockout.signals] user_login_failed user='alice' client=127.0.0.1 "
+        f"failures={LIMIT}/{LIMIT} locked_out=True",
+        # Refused, not checked, not counted.
+        f"[lockout.signals] user_login_failed user='alice' client=127.0.0.1 "
+        f"failures={LIMIT}/{LIMIT} locked_out=True",
     ]
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("atomic_requests", [False, True])
-def test_database_error_while_counting_is_logged_not_a_500(
-    client, alice, caplog, monkeypatch, atomic_requests
+def test_an_attempt_that_cannot_be_counted_is_refused_unchecked_not_a_500(
+    client, alice, caplog, monkeypatch, checked_passwords, atomic_requests
 ):
     monkeypatch.setitem(connection.settings_dict, "ATOMIC_REQUESTS", atomic_requests)
-    fail(client)  # alice's counter row exists from now on
+    fail(client)  # alice's counter rows exist from now on
     with connection.cursor() as cursor:  # a real database error on the next count
         cursor.execute(
             "CREATE TRIGGER refuse_counting BEFORE UPDATE ON lockout_failedlogins "
@@ -199,14 +313,19 @@ def test_database_error_while_counting_is_logged_not_a_500(
         )
     caplog.clear()
 
-    response = client.post(LOGIN_URL, {"username": "alice", "password": "wrong"})
+    response = log_in(client)
 
     assert response.status_code == 200
-    assert response.context["form"].errors
-    (record,) = [r for r in caplog.records if r.name == "lockout.signals"]
+    assert "_auth_user_id" not in client.session
+    assert checked_passwords == ["wrong"]  # the right password was not checked
+    assert "Logging in is not possible right now." in response.text
+    (record,) = [r for r in caplog.records if r.name == "lockout.backends"]
     assert record.levelname == "ERROR"
     assert "disk I/O error" in caplog.text and "Traceback" in caplog.text
-    assert log_in(client).status_code == 302  # and the next login still works
+
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER refuse_counting")
+    assert log_in(client).status_code == 302  # and once it is fixed, logins work
 
 
 # Real threads, real commits: each thread has its own database connection, as
@@ -239,20 +358,22 @@ def parallel_bad_logins(count, username="alice"):
 
 @pytest.mark.django_db(transaction=True)
 def test_parallel_failures_are_all_counted(alice, settings):
-    settings.LOGIN_LOCKOUT_LIMIT = 1000  # far away: every attempt must count
+    # Far away: every attempt must count.
+    settings.LOGIN_LOCKOUT_LIMIT = settings.LOGIN_LOCKOUT_NAME_LIMIT = 1000
     k = 16
 
     statuses = parallel_bad_logins(k)
 
     assert statuses == [200] * k
-    assert failures() == k
+    assert failures() == failures(address=ALL_ADDRESSES) == k
 
 
 @pytest.mark.django_db(transaction=True)
-def test_parallel_failures_lock_out_exactly_at_the_limit(alice):
+def test_parallel_failures_check_exactly_the_limit(alice, checked_passwords):
     statuses = parallel_bad_logins(3 * LIMIT)
 
     assert statuses == [200] * (3 * LIMIT)
+    assert len(checked_passwords) == LIMIT
     assert failures() == LIMIT
     assert log_in(Client()).status_code == 200  # locked out
 

@@ -164,7 +164,7 @@ def test_nothing_printed_or_logged_contains_a_secret(alice, post, caplog, capfd)
     captured = capfd.readouterr()
     everything = "\n".join([captured.out, captured.err, caplog.text])
     for expected in [
-        "user_login_failed user='alice' counted=True locked_out=True",
+        "user_login_failed user='alice' client=127.0.0.1 failures=5/5 locked_out=True",
         "Forbidden (CSRF token missing.)",
         "Error calling test_nothing_printed_or_logged_contains_a_secret.<locals>.explode",
         "RuntimeError: receiver failed for bob",

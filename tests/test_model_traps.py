@@ -4,11 +4,19 @@
 import json
 from contextlib import contextmanager
 
+import django
 import pytest
 from django import forms
 from django.core.management import call_command
-from django.db import connection
-from django.db.models.signals import m2m_changed, post_save, pre_save
+from django.db import connection, models
+from django.db.models.signals import (
+    m2m_changed,
+    post_delete,
+    post_save,
+    pre_delete,
+    pre_save,
+)
+from django.test.utils import isolate_apps
 from django.utils.text import slugify
 
 from blog.models import Comment, Post, Tag
@@ -202,3 +210,166 @@ def test_queryset_update_writes_without_sending_anything(alice):
 
 
 # --8<-- [end:recursion]
+
+
+# --8<-- [start:db_cascade]
+@contextmanager
+def tables_for(*models_to_create):
+    """Create the models' tables for the block, and drop them after it."""
+    with connection.schema_editor() as editor:
+        for model in models_to_create:
+            editor.create_model(model)
+    try:
+        yield
+    finally:
+        with connection.schema_editor() as editor:
+            for model in reversed(models_to_create):
+                editor.delete_model(model)
+
+
+# Any app in INSTALLED_APPS: the two models below exist only inside the test.
+THROWAWAY_APP = "blog"
+
+
+def delete_an_article_with_two_replies(on_delete):
+    """What deleting an article sends, when its replies use this on_delete."""
+    with isolate_apps(THROWAWAY_APP):  # two throwaway models, forgotten afterwards
+
+        class Article(models.Model):
+            title = models.CharField(max_length=100)
+
+            class Meta:
+                app_label = THROWAWAY_APP
+
+            def __str__(self):
+                return self.title
+
+        class Reply(models.Model):
+            article = models.ForeignKey(Article, on_delete=on_delete)
+            body = models.TextField()
+
+            class Meta:
+                app_label = THROWAWAY_APP
+
+            def __str__(self):
+                return self.body
+
+        with tables_for(Article, Reply):
+            article = Article.objects.create(title="On signals")
+            Reply.objects.bulk_create(
+                [Reply(article=article, body="Yes"), Reply(article=article, body="No")]
+            )
+            with capture_signal(pre_delete) as pre, capture_signal(post_delete) as post:
+                deleted = article.delete()
+            replies_left = Reply.objects.count()
+    pre_senders = [call.sender.__name__ for call in pre]
+    assert pre_senders == [call.sender.__name__ for call in post]
+    return deleted, pre_senders, replies_left
+
+
+# Creating tables on SQLite needs autocommit, not the test's usual transaction.
+@pytest.mark.django_db(transaction=True)
+def test_cascade_deletes_each_reply_through_django_and_its_signals():
+    deleted, senders, replies_left = delete_an_article_with_two_replies(
+        on_delete=models.CASCADE
+    )
+    reply, article = f"{THROWAWAY_APP}.Reply", f"{THROWAWAY_APP}.Article"
+    assert deleted == (3, {reply: 2, article: 1})
+    assert senders == ["Reply", "Reply", "Article"]
+    assert replies_left == 0
+
+
+@pytest.mark.skipif(django.VERSION < (6, 1), reason="DB_CASCADE is new in Django 6.1")
+@pytest.mark.django_db(transaction=True)
+def test_db_cascade_leaves_the_replies_to_the_database_and_sends_nothing_for_them():
+    deleted, senders, replies_left = delete_an_article_with_two_replies(
+        on_delete=models.DB_CASCADE
+    )
+    assert deleted == (1, {f"{THROWAWAY_APP}.Article": 1})  # replies not counted
+    assert senders == ["Article"]
+    assert replies_left == 0  # yet they are gone: ON DELETE CASCADE, in SQL
+
+
+# --8<-- [end:db_cascade]
+
+
+@pytest.mark.skipif(django.VERSION < (6, 1), reason="DB_CASCADE is new in Django 6.1")
+def test_db_cascade_cannot_follow_a_python_level_on_delete():
+    with isolate_apps("blog"):
+
+        class Author(models.Model):  # noqa: DJ008 (never printed)
+            class Meta:
+                app_label = "blog"
+
+        class Article(models.Model):  # noqa: DJ008
+            author = models.ForeignKey(Author, on_delete=models.CASCADE)
+
+            class Meta:
+                app_label = "blog"
+
+        class Reply(models.Model):  # noqa: DJ008
+            article = models.ForeignKey(Article, on_delete=models.DB_CASCADE)
+
+            class Meta:
+                app_label = "blog"
+
+        assert [error.id for error in Reply.check()] == ["fields.E323"]
+
+        class Reaction(models.Model):  # noqa: DJ008
+            post = models.ForeignKey(Post, on_delete=models.DB_CASCADE)
+
+            class Meta:
+                app_label = "blog"
+
+        # (E300 too, only because Post is not in the throwaway app registry.)
+        assert "fields.E323" in {error.id for error in Reaction.check()}
+
+
+# --8<-- [start:loaddata_m2m]
+def load_a_tagged_post(author, tmp_path):
+    """loaddata one post with one tag; returns the m2m_changed sends for it."""
+    fixture = tmp_path / "tagged.json"
+    fixture.write_text(
+        json.dumps(
+            [
+                {"model": "blog.tag", "pk": 70, "fields": {"name": "fixtures"}},
+                {
+                    "model": "blog.post",
+                    "pk": 71,
+                    "fields": {
+                        "title": "Tagged",
+                        "slug": "tagged",
+                        "body": "x",
+                        "author": author.pk,
+                        "created_at": "2025-01-01T00:00:00Z",
+                        "tags": [70],
+                    },
+                },
+            ]
+        )
+    )
+    with capture_signal(m2m_changed, sender=Post.tags.through) as changed:
+        call_command("loaddata", fixture, verbosity=0)
+    return changed
+
+
+@pytest.mark.skipif(django.VERSION < (6, 1), reason="m2m_changed has raw from 6.1")
+def test_loaddata_sends_m2m_changed_with_raw_true(alice, tmp_path):
+    changed = load_a_tagged_post(alice, tmp_path)
+    assert [(c.kwargs["action"], c.kwargs["raw"]) for c in changed] == [
+        ("pre_add", True),
+        ("post_add", True),
+    ]
+    with capture_signal(m2m_changed, sender=Post.tags.through) as changed:
+        Post.objects.get(pk=71).tags.clear()  # your own code: raw=False
+    assert [c.kwargs["raw"] for c in changed] == [False, False]
+
+
+@pytest.mark.skipif(django.VERSION >= (6, 1), reason="m2m_changed has raw from 6.1")
+def test_before_6_1_loaddata_sends_m2m_changed_with_no_raw(alice, tmp_path):
+    changed = load_a_tagged_post(alice, tmp_path)
+    assert [c.kwargs["action"] for c in changed] == ["pre_add", "post_add"]
+    assert ["raw" in c.kwargs for c in changed] == [False, False]
+
+
+# --8<-- [end:loaddata_m2m]

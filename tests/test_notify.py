@@ -13,11 +13,12 @@ from notify import tasks
 from notify.models import Notification
 from tests.conftest import PASSWORD
 from tests.signal_capture import capture_signal
-
-try:
-    from django.tasks.signals import task_enqueued
-except ImportError:
-    from django_tasks.signals import task_enqueued
+from tutorial_site.tasks_framework import (
+    TaskResultStatus,
+    task,
+    task_enqueued,
+    task_finished,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -129,6 +130,49 @@ def test_task_delivery_enqueues_once_committed(
     assert (list(result.args), result.kwargs) == ([comment.pk], {})
     # The default backend runs the task at once, in this process.
     assert Notification.objects.get().comment == comment
+
+
+# A failed task -----------------------------------------------------------------
+
+
+@task()
+def another_apps_task():
+    raise ConnectionError("not notify's")
+
+
+def test_a_failed_notify_task_is_reported_once(monkeypatch, comment, notify_log):
+    def mail_server_down():
+        raise ConnectionError("mail server down")
+
+    monkeypatch.setattr(tasks, "send_email", mail_server_down)
+    with capture_signal(task_finished) as finished:
+        result = tasks.email_post_author.enqueue(comment.pk)
+
+    [call] = finished
+    assert call.kwargs["task_result"] is result
+    assert result.status == TaskResultStatus.FAILED
+    assert not Notification.objects.exists()
+    assert notify_log() == [
+        "[notify.signals] task_finished notify.tasks.email_post_author failed "
+        "(builtins.ConnectionError): no email was sent"
+    ]
+
+
+def test_a_task_that_succeeds_or_is_not_notifys_is_not_reported(comment, notify_log):
+    with capture_signal(task_finished) as finished:
+        succeeded = tasks.email_post_author.enqueue(comment.pk)
+        failed = another_apps_task.enqueue()
+
+    assert [c.kwargs["task_result"].status for c in finished] == [
+        TaskResultStatus.SUCCESSFUL,
+        TaskResultStatus.FAILED,
+    ]
+    assert (succeeded.status, failed.status) == (
+        TaskResultStatus.SUCCESSFUL,
+        TaskResultStatus.FAILED,
+    )
+    assert not [line for line in notify_log() if "task_finished" in line]
+    assert Notification.objects.count() == 1
 
 
 def test_task_for_a_deleted_comment_does_nothing(db):

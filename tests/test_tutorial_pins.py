@@ -15,11 +15,13 @@ def canonical(name):
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def pinned_requirements():
+def pinned_requirements(path=ROOT / "requirements.txt"):
     pins = {}
-    for line in (ROOT / "requirements.txt").read_text().splitlines():
+    for line in path.read_text().splitlines():
         line = line.split("#", 1)[0].strip()
-        if "==" in line:
+        if line.startswith("-r "):  # the pins shared with requirements-django6.txt
+            pins |= pinned_requirements(path.parent / line.removeprefix("-r ").strip())
+        elif "==" in line:
             name, version = line.split("==")
             pins[canonical(name)] = version.strip()
     return pins

@@ -13,12 +13,20 @@ Local development needs no configuration. For anything else, set:
 import os
 import sys
 from datetime import timedelta
-from importlib.util import find_spec
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
 # --8<-- [end:imports]
+# --8<-- [start:logging_imports]
+from django.utils.log import DEFAULT_LOGGING
+
+# --8<-- [end:logging_imports]
+# --8<-- [start:tasks_imports]
+# django.tasks, or on Django 5.2 the django-tasks backport.
+from tutorial_site import tasks_framework
+
+# --8<-- [end:tasks_imports]
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -135,13 +143,17 @@ LOGOUT_REDIRECT_URL = "blog:post_list"
 
 # --- reliability (issue 5): failed-login lockout ----------------------------------
 # --8<-- [start:lockout_settings]
-# Django's ModelBackend, plus: a locked-out user name is refused before its
-# password is even checked.
+# Django's ModelBackend, plus: every login attempt is counted before its
+# password is checked, and refused unchecked once a limit is reached.
 AUTHENTICATION_BACKENDS = ["lockout.backends.LockoutBackend"]
-# After LOGIN_LOCKOUT_LIMIT failed logins for one user name, each less than
-# LOGIN_LOCKOUT_WINDOW after the one before, that name is refused until
-# LOGIN_LOCKOUT_WINDOW has passed since the last counted failure.
+# At most LOGIN_LOCKOUT_LIMIT wrong passwords are checked for one user name from
+# one client address, and LOGIN_LOCKOUT_NAME_LIMIT from all addresses together,
+# each attempt less than LOGIN_LOCKOUT_WINDOW after the one before. Then that
+# name is refused (from that address, or from all) until LOGIN_LOCKOUT_WINDOW
+# has passed since the last attempt let through. A right password clears the
+# count of its address.
 LOGIN_LOCKOUT_LIMIT = 5
+LOGIN_LOCKOUT_NAME_LIMIT = 20
 LOGIN_LOCKOUT_WINDOW = timedelta(minutes=15)
 # --8<-- [end:lockout_settings]
 # --- end reliability --------------------------------------------------------------
@@ -170,6 +182,11 @@ LOGGING = {
             "()": "django.utils.log.CallbackFilter",
             "callback": lambda record: not record.name.startswith("django"),
         },
+        # Control characters that visitors send (ESC, CR, ...) are printed as
+        # escapes, so they cannot recolour the terminal or fake a line in it.
+        "escape_controls": {
+            "()": "tutorial_site.logging_filters.EscapeControlCharacters",
+        },
     },
     "formatters": {
         "module": {"format": "[{name}] {message}", "style": "{"},
@@ -178,7 +195,7 @@ LOGGING = {
         "apps_console": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
-            "filters": ["not_django"],
+            "filters": ["not_django", "escape_controls"],
             "formatter": "module",
         },
     },
@@ -257,6 +274,7 @@ DEBUG_TOOLBAR_PANELS = [
     "tutorial_site.toolbar_panels.RequestPanel",
     "tutorial_site.toolbar_panels.SQLPanel",
     "debug_toolbar.panels.staticfiles.StaticFilesPanel",
+    # The toolbar's Templates panel, deaf to other requests' renders and masked.
     "tutorial_site.toolbar_panels.TemplatesPanel",
     "debug_toolbar.panels.alerts.AlertsPanel",
     "debug_toolbar.panels.cache.CachePanel",
@@ -306,24 +324,14 @@ NOTIFY_EMAIL_SECONDS = 0.05
 
 # --8<-- [start:tasks]
 # Django 6 ships the Tasks framework as django.tasks; on 5.2 the django-tasks
-# backport provides the same API. django_tasks_db is the database backend and its
-# `db_worker` command (`make worker`).
-_TASKS_BUILT_IN = find_spec("django.tasks") is not None
-INSTALLED_APPS += [
-    *([] if _TASKS_BUILT_IN else ["django_tasks"]),
-    "django_tasks_db",
-    "notify",
-    "bench",
-]
+# backport provides the same API as an app (tasks_framework.APPS).
+# django_tasks_db is the database backend and its `db_worker` command (`make worker`).
+INSTALLED_APPS += [*tasks_framework.APPS, "django_tasks_db", "notify", "bench"]
 # "immediate" (default) runs a task in the process that enqueues it, so `make run`
 # needs nothing more. "database" stores it for a separate worker process:
 # DJANGO_TASKS_BACKEND=database make run, and `make worker` in a second terminal.
 TASKS_BACKENDS = {
-    "immediate": (
-        "django.tasks.backends.immediate.ImmediateBackend"
-        if _TASKS_BUILT_IN
-        else "django_tasks.backends.immediate.ImmediateBackend"
-    ),
+    "immediate": tasks_framework.IMMEDIATE_BACKEND,
     "database": "django_tasks_db.DatabaseBackend",
 }
 _tasks_backend = os.environ.get("DJANGO_TASKS_BACKEND", "immediate")
@@ -337,13 +345,35 @@ TASKS = {"default": {"BACKEND": TASKS_BACKENDS[_tasks_backend]}}
 # but only when none is configured, and the root handler counts as one (while
 # leaving out loggers named django...). So they get a console of their own. At
 # WARNING for runserver, where tasks run inside requests; db_worker turns its
-# loggers up to INFO.
+# loggers up to INFO. The framework's logger is "django.tasks" from Django 6.0,
+# "django_tasks" for the backport on 5.2.
 LOGGING["handlers"]["worker_console"] = {
     "class": "logging.StreamHandler",
     "stream": "ext://sys.stdout",
 }
 LOGGING["loggers"] |= {
     name: {"handlers": ["worker_console"], "level": "WARNING", "propagate": False}
-    for name in ("django_tasks", "django_tasks_db")
+    for name in (tasks_framework.LOGGER, "django_tasks_db")
 }
+# The task signals in the toolbar's Signals panel, beside Django's own.
+DEBUG_TOOLBAR_CONFIG["EXTRA_SIGNALS"] += tasks_framework.SIGNALS
 # --- end of issue 6 -----------------------------------------------------------------
+
+
+# --- The terminal: every line escaped -------------------------------------------------
+# --8<-- [start:escape_everywhere]
+# runserver's line for each request, and while DEBUG is on the errors of
+# django.request and its siblings, come from the handlers that Django defines in
+# DEFAULT_LOGGING. They are defined here again, as Django has them, and every
+# handler that writes to the terminal gets the escape_controls filter: Django 5.2
+# prints a request line as it was received.
+for section in ("filters", "formatters", "handlers", "loggers"):
+    LOGGING[section] = {**DEFAULT_LOGGING[section], **LOGGING.get(section, {})}
+for name, handler in LOGGING["handlers"].items():
+    filters = handler.get("filters", [])
+    if handler["class"] == "logging.StreamHandler" and "escape_controls" not in filters:
+        LOGGING["handlers"][name] = {
+            **handler,
+            "filters": [*filters, "escape_controls"],
+        }
+# --8<-- [end:escape_everywhere]

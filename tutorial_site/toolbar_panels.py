@@ -30,7 +30,6 @@ from debug_toolbar.panels.request import RequestPanel as ToolbarRequestPanel
 from debug_toolbar.panels.sql import SQLPanel as ToolbarSQLPanel
 from debug_toolbar.panels.sql.forms import SQLSelectForm
 from debug_toolbar.panels.sql.views import get_signed_data
-from debug_toolbar.panels.templates import TemplatesPanel as ToolbarTemplatesPanel
 from debug_toolbar.store import deserialize, serialize
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -39,6 +38,8 @@ from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.http import JsonResponse
 from django.urls import path
 from django.views.debug import get_default_exception_reporter_filter
+
+from .templates_panel import TemplatesPanel as OwnRequestTemplatesPanel
 
 # What Django's error pages and the toolbar's own cleansing put in place of a value.
 MASK = "********************"
@@ -168,7 +169,8 @@ class RequestPanel(MaskedStats, ToolbarRequestPanel):
     pass
 
 
-class TemplatesPanel(MaskedStats, ToolbarTemplatesPanel):
+# Built on the Templates panel that hears its own request only (chapter 6).
+class TemplatesPanel(MaskedStats, OwnRequestTemplatesPanel):
     pass
 
 

@@ -18,6 +18,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from contextlib import closing
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -178,6 +179,10 @@ class ServerLog:
             time.sleep(0.05)
 
 
+class PortTaken(RuntimeError):
+    """runserver could not bind its port: someone took it first."""
+
+
 class LiveServer:
     """``manage.py runserver`` on a free loopback port, a throwaway database and
     a fresh build of the tutorial; stopped by ``stop()``.
@@ -186,10 +191,16 @@ class LiveServer:
     the login page answers. Every step has a time limit.
     """
 
+    # A free port is free only until someone binds it: another test run on this
+    # machine (make test runs two at once) may take it between free_port() and
+    # runserver. runserver then exits at once, and start() tries another.
+    PORT_ATTEMPTS = 5
+
     def __init__(self, port=None, workdir=None):
-        # E2E_PORT picks the port; by default, any free one on 127.0.0.1.
-        self.port = port or int(os.environ.get("E2E_PORT") or 0) or free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        # E2E_PORT picks the port; by default, any free one on 127.0.0.1, chosen
+        # as the server starts.
+        self.fixed_port = port or int(os.environ.get("E2E_PORT") or 0) or None
+        self.port = self.fixed_port
         self._tmp = None if workdir else tempfile.TemporaryDirectory(prefix="e2e-")
         self.workdir = Path(workdir or self._tmp.name)
         self.env = server_environment(self.workdir)
@@ -198,11 +209,33 @@ class LiveServer:
         self.site_dir = self.workdir / "site"
         self.process = None
 
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
     def start(self, timeout=30):
         manage = [sys.executable, str(ROOT / "manage.py")]
         run_checked([*manage, "migrate", "--noinput"], self.env, timeout=120)
         run_checked([*manage, "load_demo_data"], self.env, timeout=60)
         self.build_tutorial()
+        self.serve(timeout)
+        return self
+
+    def serve(self, timeout=30):
+        """Start runserver on the port, or on a free one; wait until it answers."""
+        for attempt in range(1, self.PORT_ATTEMPTS + 1):
+            self.port = self.fixed_port or free_port()
+            self._run_server([sys.executable, str(ROOT / "manage.py")])
+            try:
+                self._wait_until_ready(timeout)
+                return
+            except PortTaken:
+                if self.fixed_port or attempt == self.PORT_ATTEMPTS:
+                    raise
+
+    def _run_server(self, manage):
+        if self.process:
+            self._log_file.close()
         self._log_file = self.log.path.open("wb")
         self.process = subprocess.Popen(
             [*manage, "runserver", "--noreload", f"127.0.0.1:{self.port}"],
@@ -212,8 +245,6 @@ class LiveServer:
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
         )
-        self._wait_until_ready(timeout)
-        return self
 
     def build_tutorial(self):
         mkdocs = Path(sys.executable).with_name("mkdocs")
@@ -236,9 +267,11 @@ class LiveServer:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(
-                    "the server exited at start-up:\n" + "\n".join(self.log.lines())
+                printed = "\n".join(self.log.lines())
+                error = (
+                    PortTaken if "port is already in use" in printed else RuntimeError
                 )
+                raise error("the server exited at start-up:\n" + printed)
             try:
                 with urllib.request.urlopen(f"{self.url}/accounts/login/", timeout=2):
                     return
@@ -263,7 +296,9 @@ class LiveServer:
     def query(self, sql, params=()):
         """Rows from the server's database, read-only, without Django's ORM."""
         uri = f"{self.db_path.as_uri()}?mode=ro"
-        with sqlite3.connect(uri, uri=True, timeout=5) as connection:
+        # closing(): a connection's own `with` ends a transaction but leaves the
+        # connection open, and Python 3.13 warns about it (ResourceWarning).
+        with closing(sqlite3.connect(uri, uri=True, timeout=5)) as connection:
             return connection.execute(sql, params).fetchall()
 
     def describe(self):

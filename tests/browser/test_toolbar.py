@@ -74,6 +74,9 @@ def test_toolbar_appears_after_login_and_lists_user_login_and_its_receiver(
     assert "record_login" in table.get("user_login", "")
     assert "report_logged_in" in table.get("user_logged_in", "")
     assert "report_login_failed" in table.get("user_login_failed", "")
+    # The task signals (EXTRA_SIGNALS), from django.tasks or the 5.2 backport.
+    assert "report_failed_task" in table.get("task_finished", "")
+    assert {"task_enqueued", "task_started"} <= set(table)
     assert browser_errors == []
 
 

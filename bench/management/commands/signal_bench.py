@@ -23,6 +23,7 @@ from bench.micro import (
     RecorderPlan,
     run_micro,
 )
+from tutorial_site import tasks_framework
 
 # (micro repeats, seconds per micro timing, comment posts, logins, how the
 # recorder is timed) per profile.
@@ -50,7 +51,12 @@ def machine():
         "platform": platform.platform(),
         "python": platform.python_version(),
         "django": django.get_version(),
-        "django_tasks": importlib.metadata.version("django-tasks"),
+        # The backport's version; Django 6.0 and later have the Tasks built in.
+        "django_tasks": (
+            "built in"
+            if tasks_framework.BUILT_IN
+            else importlib.metadata.version("django-tasks")
+        ),
         "django_tasks_db": importlib.metadata.version("django-tasks-db"),
         "database": "SQLite (WAL, synchronous=NORMAL), throwaway file",
     }
