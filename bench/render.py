@@ -198,6 +198,62 @@ def blocks(report):
     return {name: "\n".join(lines) for name, lines in parts.items()}
 
 
+RECORDER_PAGE = ROOT / "docs" / "under-the-hood" / "recorder.md"
+
+
+def recorder_cost_lines(report):
+    """The recorder page's table of what recording costs, and what the parts of
+    a one-receiver send take on their own."""
+    recorder = report["recorder"]
+    if recorder["status"] != "measured":
+        return [f"*{recorder['note']}*"]
+    cases = {case["id"]: case for case in recorder["cases"]}
+    targets = report["targets"]
+    lines = [
+        machine_line(report),
+        "",
+        "| operation | no recorder | recording | ratio | target | after `stop()` |",
+        "| --- | ---: | ---: | ---: | --- | ---: |",
+    ]
+    for kind, what in RECORDED_KINDS.items():
+        active = next(
+            value
+            for name, value in targets.items()
+            if name.startswith(f"recorder_{kind}_active_at_most_")
+        )
+        ratios = recorder["ratios"][kind]
+        lines.append(
+            f"| {what} | {fmt_ns(cases[f'recorder_{kind}_none']['ns_per_op'])} | "
+            f"{fmt_ns(cases[f'recorder_{kind}_active']['ns_per_op'])} | "
+            f"{ratios['active_ratio']:.2f} x | at most {active['limit']} x: "
+            f"{mark(active['met'])} | {ratios['stopped_ratio']:.2f} x |"
+        )
+    if "parts" in recorder:
+        lines += [
+            "",
+            "| what recording a one-receiver send adds, part by part, timed alone | per send |",
+            "| --- | ---: |",
+            *(
+                f"| {part['label']} | {fmt_ns(part['ns_per_op'])} |"
+                for part in recorder["parts"]
+            ),
+            f"| **together** | **{fmt_ns(recorder['send_1_parts_ns'])}** |",
+            f"| what 1.2 x leaves | {fmt_ns(recorder['send_1_budget_ns'])} |",
+        ]
+    return lines
+
+
+def fill_region(page, name, block):
+    """``page`` with its ``<!-- bench:NAME -->`` region replaced by ``block``."""
+    pattern = re.compile(
+        rf"(<!-- bench:{name} -->\n)(?:.*?\n)?(<!-- /bench:{name} -->)", re.DOTALL
+    )
+    page, found = pattern.subn(lambda match: f"{match[1]}\n{block}\n\n{match[2]}", page)
+    if found != 1:
+        raise ValueError(f"The page needs exactly one bench:{name} region")
+    return page
+
+
 def fill(chapter, report):
     """``chapter`` with each ``<!-- bench:NAME -->`` ... ``<!-- /bench:NAME -->``
     region replaced by the block of that name (the markers stay)."""
@@ -315,6 +371,13 @@ def main(argv):
     source = Path(argv[0]) if argv else DEFAULT_JSON
     report = json.loads(source.read_text())
     CHAPTER.write_text(fill(CHAPTER.read_text(), report))
+    RECORDER_PAGE.write_text(
+        fill_region(
+            RECORDER_PAGE.read_text(),
+            "recorder-cost",
+            "\n".join(recorder_cost_lines(report)),
+        )
+    )
     CHARTS.mkdir(parents=True, exist_ok=True)
     for name, svg in charts(report).items():
         (CHARTS / name).write_text(svg)

@@ -82,6 +82,14 @@ def test_the_recorder_is_started_and_stopped_around_its_timings(monkeypatch):
     assert events == ["start", "stop"] * (1 + 3 * 3 + 2)
     assert recorder["recording_sends"] == 10
     assert recorder["long_recording_sends"] == 50
+    # The parts of a recorded send, timed alone, and what the target leaves.
+    assert [part["id"] for part in recorder["parts"]] == list(micro.RECORDER_PARTS)
+    assert all(part["ns_per_op"] > 0 for part in recorder["parts"])
+    assert recorder["send_1_parts_ns"] == sum(p["ns_per_op"] for p in recorder["parts"])
+    send_1_none = next(
+        case for case in recorder["cases"] if case["id"] == "recorder_send_1_none"
+    )
+    assert recorder["send_1_budget_ns"] == pytest.approx(0.2 * send_1_none["ns_per_op"])
 
 
 def test_the_recorder_is_timed_on_what_its_rows_name():
@@ -94,7 +102,7 @@ def test_the_recorder_is_timed_on_what_its_rows_name():
 
     class Keeping(real):
         def clear(self):
-            recorded.append([(r.name, r.receivers) for r in self.records])
+            recorded.append([(r.name, r.receivers, r.count) for r in self.records])
             super().clear()
 
     micro.SignalRecorder = Keeping
@@ -103,9 +111,10 @@ def test_the_recorder_is_timed_on_what_its_rows_name():
     finally:
         micro.SignalRecorder = real
     send_0, send_1, model = recorded[:3]
-    assert {receivers for _, receivers in send_0} == {0} and len(send_0) == 4
-    assert {receivers for _, receivers in send_1} == {1} and len(send_1) == 4
-    assert [name for name, _ in model] == ["pre_init", "post_init"] * 4
+    # Sends that call no receiver are counted per signal and sender.
+    assert [(receivers, count) for _, receivers, count in send_0] == [(0, 4)]
+    assert [(receivers, count) for _, receivers, count in send_1] == [(1, 1)] * 4
+    assert model == [("pre_init", 0, 4), ("post_init", 0, 4)]
 
 
 def test_recorder_targets_read_the_measured_ratios():
@@ -258,6 +267,43 @@ def test_render_fills_the_chapter_and_draws_well_formed_charts():
         assert ET.fromstring(svg).tag == "{http://www.w3.org/2000/svg}svg"
 
 
+def test_the_recorder_page_shows_the_cost_and_the_parts_of_a_recorded_send(settings):
+    report = fake_report()
+    ratios = {"active_ratio": 1.3, "stopped_ratio": 1.0, "none_again_ratio": 1.0}
+    report["recorder"] = {
+        "status": "measured",
+        "cases": [
+            {"id": f"recorder_{kind}_{state}", "ns_per_op": ns}
+            for kind, ns in (("send_0", 200), ("send_1", 1500), ("model", 2500))
+            for state in ("none", "active")
+        ],
+        "ratios": {kind: ratios for kind in micro.RECORDER_TARGETS},
+        "parts": [
+            {"id": "clock", "label": "reading the clock", "ns_per_op": 100.0},
+            {"id": "refs", "label": "weak references", "ns_per_op": 150.0},
+        ],
+        "send_1_parts_ns": 250.0,
+        "send_1_budget_ns": 300.0,
+    }
+    report["targets"] = targets(report["recorder"], report["requests"])
+    lines = render.recorder_cost_lines(report)
+    assert (
+        "| a send with no receiver | 200 ns | 200 ns | 1.30 x | at most 1.5 x: yes | 1.00 x |"
+        in lines
+    )
+    assert (
+        "| a send with one receiver | 1.5 µs | 1.5 µs | 1.30 x | at most 1.2 x: **no** | 1.00 x |"
+        in lines
+    )
+    assert "| **together** | **250 ns** |" in lines
+    assert "| what 1.2 x leaves | 300 ns |" in lines
+    page = "<!-- bench:recorder-cost -->\nold\n<!-- /bench:recorder-cost -->\n"
+    filled = render.fill_region(page, "recorder-cost", "\n".join(lines))
+    assert "old" not in filled and "| reading the clock | 100 ns |" in filled
+    with pytest.raises(ValueError, match="bench:recorder-cost"):
+        render.fill_region("no region", "recorder-cost", "")
+
+
 def test_the_machine_line_names_where_the_tasks_framework_came_from():
     report = fake_report()
     assert "django-tasks 0.12.0, django-tasks-db" in render.machine_line(report)
@@ -271,6 +317,11 @@ def test_the_chapter_shows_the_committed_json():
     report = json.loads(render.DEFAULT_JSON.read_text())
     chapter = render.CHAPTER.read_text()
     assert render.fill(chapter, report) == chapter, "run `make bench-docs`"
+    page = render.RECORDER_PAGE.read_text()
+    block = "\n".join(render.recorder_cost_lines(report))
+    assert render.fill_region(page, "recorder-cost", block) == page, (
+        "run `make bench-docs`"
+    )
     for name, svg in render.charts(report).items():
         assert (render.CHARTS / name).read_text() == svg
 
