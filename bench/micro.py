@@ -184,6 +184,64 @@ def micro_cases():
     return cases, base
 
 
+# The least a recorder must do for each send it lists with the panel's
+# columns (its signal, sender, arguments and time), timed one by one on the
+# send_1 case: finding its recording, reading the clock before and after, and
+# keeping the signal, the sender and the two arguments without keeping them
+# alive. Keeping is timed on a copy of the arguments, the copy taken off.
+RECORDER_PARTS = {
+    "find": ("finding the recording (a ContextVar)", "journal()"),
+    "clock": ("reading the clock before and after", "clock(); clock()"),
+    "refs": (
+        "weak references to the signal and the sender",
+        "ref(signal); ref(Sender)",
+    ),
+    "arguments": (
+        "keeping instance= and created= (a weak reference, a bool)",
+        # describing.keep_named(), written out as the wrapper has it.
+        "kept = named.copy()\n"
+        "for key, value in kept.items():\n"
+        "    keeper = keepers[type(value)]\n"
+        "    if keeper is not None:\n"
+        "        kept[key] = keeper(value)",
+    ),
+}
+
+
+def recorder_parts(namespace):
+    """RECORDER_PARTS timed, round-robin, in nanoseconds per send."""
+    from contextvars import ContextVar
+    from time import perf_counter_ns
+    from weakref import ref
+
+    from signal_watch.describing import KEEPERS
+
+    journal = ContextVar("journal")
+    journal.set(object())
+    namespace = namespace | {
+        "journal": journal.get,
+        "clock": perf_counter_ns,
+        "ref": ref,
+        "keepers": KEEPERS,
+        "named": {"instance": namespace["instance"], "created": True},
+    }
+    cases = [
+        {"id": part, "label": label, "run": statement_runner(statement, namespace)}
+        for part, (label, statement) in RECORDER_PARTS.items()
+    ]
+    cases.append(
+        {
+            "id": "copy",
+            "label": "",
+            "run": statement_runner("kept = named.copy()", namespace),
+        }
+    )
+    timed = {case["id"]: case for case in measure(cases, repeats=15, min_seconds=0.02)}
+    copy = timed.pop("copy")["ns_per_op"]
+    timed["arguments"]["ns_per_op"] -= copy
+    return list(timed.values())
+
+
 class RecorderPlan(NamedTuple):
     """How the "signals sent" recorder is timed."""
 
@@ -338,8 +396,15 @@ def run_recorder(base, plan):
             long_samples["active"],
         )
     )
+    parts = recorder_parts(base | {"signal": signals["one receiver"]})
+    send_1_none = statistics.median(samples["send_1"]["none"])
     return {
         "status": "measured",
+        "parts": parts,
+        # What the target leaves for recording a one-receiver send, and what
+        # the parts alone take: the least any recorder of those columns adds.
+        "send_1_budget_ns": (RECORDER_TARGETS["send_1"] - 1) * send_1_none,
+        "send_1_parts_ns": sum(part["ns_per_op"] for part in parts),
         "recording_sends": n,
         "long_recording_sends": long_n,
         "cases": cases,

@@ -150,7 +150,8 @@ def target_lines(report):
 
 
 def blocks(report):
-    """The generated parts of the pages, by name, as Markdown."""
+    """The generated parts of the pages, by name: each a function that returns
+    its Markdown, so that a page is filled with only the parts it holds."""
     queue = report["requests"]["queue"]
     drain = queue["drain_seconds_after_last_request"]
     parameters = report["parameters"]
@@ -160,15 +161,15 @@ def blocks(report):
         row["n"] for row in report["requests"]["comment"] if row["id"] in WAITS
     )
     parts = {
-        "machine": [machine_line(report)],
-        "send": [
+        "machine": lambda: [machine_line(report)],
+        "send": lambda: [
             f"Median of {parameters['micro_repeats']} repeats; each repeat times "
             "a loop of the same operation lasting at least "
             f"{parameters['micro_seconds_per_timing'] * 1000:.0f} ms.",
             "",
             *send_table(report),
         ],
-        "recorder": (
+        "recorder": lambda: (
             [
                 f"For each kind, {parameters['recorder_plan']['rounds']} rounds, each "
                 "a recording of "
@@ -184,20 +185,20 @@ def blocks(report):
             if recorder["status"] == "measured"
             else [f"*{recorder['note']}*"]
         ),
-        "comment": [
+        "comment": lambda: [
             f"{parameters['comment_posts_per_scenario']} comment posts per row "
             f"({waiting_posts} for the rows that wait for the slow receiver), "
             "through Django's test client.",
             "",
             *request_table(report["requests"]["comment"], "comment post"),
         ],
-        "login": [
+        "login": lambda: [
             f"{parameters['logins_per_scenario']} logins per row; passwords are "
             f"hashed with Django's default `{hasher}`.",
             "",
             *request_table(report["requests"]["login"], "login"),
         ],
-        "queue": [
+        "queue": lambda: [
             f"The worker ran {queue['successful']} of the {queue['enqueued']} tasks "
             f"enqueued ({queue['failed']} failed)"
             + (
@@ -206,9 +207,54 @@ def blocks(report):
                 else ", and had not emptied the queue within a minute."
             )
         ],
-        "targets": target_lines(report),
+        "targets": lambda: target_lines(report),
+        "recorder-cost": lambda: recorder_cost_lines(report),
     }
-    return {name: "\n".join(lines) for name, lines in parts.items()}
+    return {
+        name: lambda lines=lines: "\n".join(lines()) for name, lines in parts.items()
+    }
+
+
+def recorder_cost_lines(report):
+    """The recorder page's table of what recording costs, and what the parts of
+    a one-receiver send take on their own."""
+    recorder = report["recorder"]
+    if recorder["status"] != "measured":
+        return [f"*{recorder['note']}*"]
+    cases = {case["id"]: case for case in recorder["cases"]}
+    targets = report["targets"]
+    lines = [
+        machine_line(report),
+        "",
+        "| operation | no recorder | recording | ratio | target | after `stop()` |",
+        "| --- | ---: | ---: | ---: | --- | ---: |",
+    ]
+    for kind, what in RECORDED_KINDS.items():
+        active = next(
+            value
+            for name, value in targets.items()
+            if name.startswith(f"recorder_{kind}_active_at_most_")
+        )
+        ratios = recorder["ratios"][kind]
+        lines.append(
+            f"| {what} | {fmt_ns(cases[f'recorder_{kind}_none']['ns_per_op'])} | "
+            f"{fmt_ns(cases[f'recorder_{kind}_active']['ns_per_op'])} | "
+            f"{ratios['active_ratio']:.2f} x | at most {active['limit']} x: "
+            f"{mark(active['met'])} | {ratios['stopped_ratio']:.2f} x |"
+        )
+    if "parts" in recorder:
+        lines += [
+            "",
+            "| what recording a one-receiver send adds, part by part, timed alone | per send |",
+            "| --- | ---: |",
+            *(
+                f"| {part['label']} | {fmt_ns(part['ns_per_op'])} |"
+                for part in recorder["parts"]
+            ),
+            f"| **together** | **{fmt_ns(recorder['send_1_parts_ns'])}** |",
+            f"| what 1.2 x leaves | {fmt_ns(recorder['send_1_budget_ns'])} |",
+        ]
+    return lines
 
 
 def fill(page, report):
@@ -221,11 +267,13 @@ def fill(page, report):
         pattern = re.compile(
             rf"(<!-- bench:{name} -->\n)(?:.*?\n)?(<!-- /bench:{name} -->)", re.DOTALL
         )
-        page, count = pattern.subn(
+        count = len(pattern.findall(page))
+        if count:
+            text = block()
             # Blank lines around the block: Markdown must not read it as HTML.
-            lambda match, block=block: f"{match[1]}\n{block}\n\n{match[2]}",
-            page,
-        )
+            page = pattern.sub(
+                lambda match, text=text: f"{match[1]}\n{text}\n\n{match[2]}", page
+            )
         found += [name] * count
     return page, found
 

@@ -142,6 +142,50 @@ def _keep_dict(container, _depth):
     return kept
 
 
+def _cut(text):
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS + 1]
+
+
+def _keeper_for(kind):
+    """How keep() keeps any value of type ``kind``: None when as it is."""
+    if kind is str:
+        return _cut
+    if kind in PLAIN_TYPES:
+        return None
+    if issubclass(kind, Model):
+        return keep_instance
+    if kind in CONTAINER_TYPES:
+        return keep_items
+    if kind.__weakrefoffset__:  # its instances can have weak references
+        return weakref.ref
+    return keep
+
+
+class _Keepers(dict):
+    """type -> how its values are kept (see _keeper_for), worked out once per type."""
+
+    def __missing__(self, kind):
+        keeper = _keeper_for(kind)
+        if len(self) < 1000:
+            self[kind] = keeper
+        return keeper
+
+
+# What a send does on every value it carries, so one lookup instead of a
+# string of tests: KEEPERS[type(value)] is None, or the function to call.
+KEEPERS = _Keepers()
+
+
+def keep_named(named):
+    """Keep the keyword arguments of a send, in place: ``named`` must be the
+    send's own dict, the one no receiver was given."""
+    for key, value in named.items():
+        keeper = KEEPERS[type(value)]
+        if keeper is not None:
+            named[key] = keeper(value)
+    return named
+
+
 def keep_instance(instance):
     """(MODEL, weak reference, class name, primary key): the key as it is now,
     since saving changes it, masked where it is a secret (a session key)."""

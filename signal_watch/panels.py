@@ -28,7 +28,7 @@ class SignalsSentPanel(Panel):
 
     @property
     def nav_subtitle(self):
-        count = len(self.get_stats().get("sends", []))
+        count = self.get_stats().get("count", 0)
         return ngettext("%(count)d signal sent", "%(count)d signals sent", count) % {
             "count": count
         }
@@ -48,9 +48,33 @@ class SignalsSentPanel(Panel):
         self.record_stats(
             {
                 "sends": sends,
+                "rows": table_rows(sends),
+                "count": sum(send["count"] for send in sends),
                 "total_ms": sum(s["duration_ms"] for s in sends if s["depth"] == 0),
             }
         )
+
+
+def table_rows(sends):
+    """One row per send that called receivers; one per run of grouped sends
+    (those that called none), listed with their counts."""
+    rows = []
+    for send in sends:
+        if not send["grouped"]:
+            rows.append({"send": send, "depth": send["depth"]})
+        elif rows and "grouped" in rows[-1] and rows[-1]["depth"] == send["depth"]:
+            rows[-1]["grouped"].append(send)
+            rows[-1]["last"] = send["order"]
+        else:
+            rows.append(
+                {
+                    "grouped": [send],
+                    "depth": send["depth"],
+                    "first": send["order"],
+                    "last": send["order"],
+                }
+            )
+    return rows
 
 
 # --8<-- [end:panel]

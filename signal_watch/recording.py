@@ -3,20 +3,25 @@
     with SignalRecorder() as recorder:
         ...
     for send in recorder.records:
-        print(send.name, send.sender, send.kwargs)
+        print(send.name, send.sender, send.count, send.kwargs)
 
 While at least one recorder is on, the four send methods of
 django.dispatch.Signal are replaced by wrappers; when the last one stops,
 Django's own functions are put back. A wrapper records only for the thread or
 async task whose context a recorder was started in (a ContextVar, which
-threads do not share and tasks inherit), and calls Django's method with
-exactly what it was given: receivers, their order, their arguments and what
-the send returns or raises are Django's.
+threads do not share and tasks inherit). Receivers, their order, their
+arguments and what the send returns or raises are Django's: send() and
+send_robust() call the receivers with Django's own loop, statement for
+statement, and every other case goes to Django's method itself.
 
-A record keeps no object alive: weak references, copies of plain values, and
-text (see describing.py). Recorders started inside one another share one
-journal, and each reads the part written while it was on, so they may stop in
-any order.
+A send that calls receivers is recorded one by one: its sender, its
+arguments, how many receivers ran and how long they took. A send that calls
+none (most sends: pre_init and post_init of every model instance) is only
+counted, per signal and sender, between two sends that did call receivers.
+Nothing a record holds keeps an object alive: weak references, copies of
+plain values, and text (see describing.py). Recorders started inside one
+another share one journal, and each reads the part written while it was on,
+so they may stop in any order.
 """
 
 # --8<-- [start:imports]
@@ -25,21 +30,18 @@ import threading
 import weakref
 from contextvars import ContextVar
 from dataclasses import asdict, dataclass
-from time import perf_counter
+from time import perf_counter_ns
 
-from django.db.models.base import ModelBase
 from django.dispatch import Signal
 from django.dispatch.dispatcher import NO_RECEIVERS
 
 from .describing import (
-    CONTAINER_TYPES,
+    KEEPERS,
     PLAIN_TYPES,
-    SHOWN_CHARS,
     describe_kept,
     describe_kept_kwargs,
     keep,
-    keep_instance,
-    keep_items,
+    keep_named,
 )
 from .naming import SignalNames
 
@@ -56,57 +58,109 @@ class _Journal:
     Threads and tasks started from that context (a ContextVar) write here too.
     """
 
-    __slots__ = ("entries", "recording")
+    __slots__ = ("counts", "entries", "group", "recording")
 
     def __init__(self):
-        self.entries = []  # None once no recorder writes here any more
+        # id(signal) -> {id(sender) -> tally} for the current group (see
+        # _first_unheard); None once nobody records here.
+        self.counts = {}
+        self.group = _Group()  # sends that called no receiver, since the last that did
+        self.entries = []
         self.recording = 0  # recorders on
+
+
+class _Group(list):
+    """Sends that called no receiver, one row per signal, sender and method:
+    [tally, weak reference to the signal, kept sender, method], where the
+    number of items in tally is the number of sends."""
+
+    __slots__ = ()
 
 
 _journal = ContextVar("signal_watch_journal", default=None)
 _lock = threading.Lock()  # guards the counts below and the journals' counts
 _recorders_on = 0
 _originals = {}  # method name -> Django's function, while instrumented
+_wrappers = {}  # Django's function -> its wrapper, made once
 
-# An entry is a tuple (signal, sender, named, method) for a send that called
-# no receiver. For one that did, it is a list [signal, sender, named, method,
-# seconds, outcome, failures, end], appended when the send starts (entries are
-# in the order sends started) and completed when it ends: seconds stays None
-# until then; outcome is the number of receivers, or the name of the exception
-# that came out; end is the number of entries by then, so the entries between
-# this one and end are the sends its receivers made. signal is a weak
-# reference; sender and the values of named are what describing.keep() keeps.
+# The entries are in the order sends started. A send that called receivers
+# takes its place with None when its receivers start, and fills it when it
+# ends with (signal, sender, named, method, nanoseconds, outcome, failures,
+# end): outcome is the number of receivers, or the name of the exception that
+# came out; end is the number of entries by then, so the entries between this
+# one and end are the sends its receivers made. A _Group takes its place for
+# the sends that called no receiver in between. signal is a weak reference;
+# sender and the values of named are what describing.KEEPERS keeps of them.
 # --8<-- [end:state]
 
 
-# --8<-- [start:wrapper]
-def _keep_named(named):
-    # `named` is this call's own dict (Django's method got a copy): what must
-    # not stay alive is replaced in place.
-    for key, value in named.items():
-        kind = type(value)
-        if kind not in PLAIN_TYPES:
-            if type(kind) is ModelBase:
-                named[key] = keep_instance(value)
-            elif kind in CONTAINER_TYPES:
-                named[key] = keep_items(value)
-            else:
-                try:
-                    named[key] = ref(value)
-                except TypeError:
-                    named[key] = keep(value)
-        elif kind is str and len(value) > SHOWN_CHARS:
-            named[key] = value[: SHOWN_CHARS + 1]
-    return named
+# --8<-- [start:unheard]
+def _flush(journal):
+    """Close the current group of sends that called no receiver, in its place."""
+    group = journal.group
+    if group:
+        journal.group = _Group()
+        journal.entries.append(group)
+        if journal.counts is not None:
+            journal.counts = {}
 
 
-def _keep_sender(sender):
-    if type(sender) in PLAIN_TYPES:
-        return sender
+def _unheard(journal, counts, signal, sender, method):
+    """Count a send that called no receiver, in the current group."""
+    # Keyed by id()s, the signal's and then the sender's: send() alone, the
+    # other methods apart.
+    signal_key = id(signal) if method == "send" else (id(signal), method)
     try:
-        return ref(sender)
-    except TypeError:
-        return keep(sender)
+        counts[signal_key][id(sender)].append(None)
+    except KeyError:
+        _first_unheard(journal, counts, signal_key, signal, sender, method)
+
+
+def _first_unheard(journal, counts, signal_key, signal, sender, method):
+    """The first send of its signal, sender and method in the current group.
+
+    A count is a list that grows by one item per send: list.append() is the
+    quickest thing Python does, quicker than adding 1 to a number.
+    The keys are id()s, which Python gives again to a new object once the old
+    one is gone: a weak reference's callback retires a key when its object
+    goes, before its id can be given to another.
+    """
+    by_sender = counts.get(signal_key)
+    if by_sender is None:
+        by_sender = counts[signal_key] = {}
+
+        def retire_signal(_reference):
+            if counts.get(signal_key) is by_sender:
+                del counts[signal_key]
+
+        by_sender[None] = ref(signal, retire_signal)  # shared by its rows
+    sender_key, tally = id(sender), [None]
+    row = [tally, by_sender[None], None, method]
+    if type(sender) in PLAIN_TYPES:
+        # Refers to nothing: kept as it is (a long string too, cut when it is
+        # read), so its id stays its own.
+        row[2], by_sender[sender_key] = sender, tally
+    else:
+
+        def retire_sender(_reference):
+            if by_sender.get(sender_key) is tally:
+                del by_sender[sender_key]
+
+        try:
+            row[2] = ref(sender, retire_sender)
+            by_sender[sender_key] = tally
+        except TypeError:  # no weak reference: described now, not counted on
+            row[2] = keep(sender)
+    journal.group.append(row)
+
+
+# --8<-- [end:unheard]
+
+
+# --8<-- [start:recorded]
+def _keep_sender(sender):
+    keeper = KEEPERS[type(sender)]
+    return sender if keeper is None else keeper(sender)
 
 
 def _failures(responses):
@@ -114,16 +168,105 @@ def _failures(responses):
     return sum(issubclass(type(response), Exception) for _, response in responses)
 
 
+def _record_raised(journal, signal, sender, named, method, exc):
+    """A send that raised before any receiver ran."""
+    _flush(journal)
+    entries = journal.entries
+    entries.append(
+        (
+            ref(signal),
+            _keep_sender(sender),
+            keep_named(named),
+            method,
+            0,
+            type(exc).__name__,
+            0,
+            len(entries) + 1,
+        )
+    )
+
+
+class _Recorded:
+    """A send recorded around a call of Django's own method (a `with` block)."""
+
+    __slots__ = (
+        "entries",
+        "index",
+        "journal",
+        "method",
+        "named",
+        "responses",
+        "sender",
+        "signal",
+        "started",
+    )
+
+    def __init__(self, journal, signal, sender, named, method):
+        _flush(journal)
+        self.journal, self.entries = journal, journal.entries
+        self.signal, self.sender, self.named, self.method = (
+            signal,
+            sender,
+            named,
+            method,
+        )
+        self.index, self.responses = len(self.entries), None
+        self.entries.append(None)  # its place, filled in when it ends
+        self.started = perf_counter_ns()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, raised, exc, traceback):
+        nanoseconds = perf_counter_ns() - self.started
+        _flush(self.journal)  # the sends its receivers made that called nobody
+        responses = self.responses
+        if raised is None:
+            outcome = len(responses)
+            failures = _failures(responses) if self.method.endswith("robust") else 0
+        else:
+            outcome, failures = raised.__name__, 0
+        self.entries[self.index] = (
+            ref(self.signal),
+            _keep_sender(self.sender),
+            keep_named(self.named),
+            self.method,
+            nanoseconds,
+            outcome,
+            failures,
+            len(self.entries),
+        )
+        return False  # what was raised goes on, untouched
+
+
+def _recorded_call(journal, original, method, signal, sender, named):
+    """Django's own method, called with exactly what the send was given, recorded."""
+    with _Recorded(journal, signal, sender, named, method) as recorded:
+        recorded.responses = original(signal, sender, **named)
+        return recorded.responses
+
+
+async def _recorded_await(journal, original, method, signal, sender, named):
+    """The same for asend() and asend_robust()."""
+    with _Recorded(journal, signal, sender, named, method) as recorded:
+        recorded.responses = await original(signal, sender, **named)
+        return recorded.responses
+
+
+# --8<-- [end:recorded]
+
+
+# --8<-- [start:wrapper]
 def _sync_wrapper(method, original):
     # Bound once, as locals: each lookup saved is saved on every send.
-    current, clock, no_receivers = _journal.get, perf_counter, NO_RECEIVERS
-    plain, containers, model_base = PLAIN_TYPES, CONTAINER_TYPES, ModelBase
-    robust = method.endswith("robust")
+    current, clock, no_receivers = _journal.get, perf_counter_ns, NO_RECEIVERS
+    keepers = KEEPERS
+    robust = method == "send_robust"
 
     @functools.wraps(original)
     def wrapper(self, sender, **named):
         journal = current()
-        if journal is None or (entries := journal.entries) is None:
+        if journal is None or (counts := journal.counts) is None:
             return original(self, sender, **named)
         try:
             # Django's own first step, on 5.2 and 6.x alike: [] at once.
@@ -131,50 +274,77 @@ def _sync_wrapper(method, original):
                 not self.receivers
                 or self.sender_receivers_cache.get(sender) is no_receivers
             )
-        except Exception:  # an unhashable sender: let Django's method raise it
-            nobody = False
+        except Exception:  # an unhashable sender: Django's own line raises it
+            return _recorded_call(journal, original, method, self, sender, named)
         if nobody:
-            # Most sends end here (pre_init and post_init of every instance),
-            # so _keep_sender() and _keep_named() are written out.
-            if type(sender) not in plain:
-                try:
-                    sender = ref(sender)
-                except TypeError:
-                    sender = keep(sender)
-            for key, value in named.items():
-                kind = type(value)
-                if kind not in plain:
-                    if type(kind) is model_base:
-                        named[key] = keep_instance(value)
-                    elif kind in containers:  # pre_init's args and kwargs
-                        if value or kind is not tuple:
-                            named[key] = keep_items(value)
-                    else:
-                        try:
-                            named[key] = ref(value)
-                        except TypeError:
-                            named[key] = keep(value)
-                elif kind is str and len(value) > SHOWN_CHARS:
-                    named[key] = value[: SHOWN_CHARS + 1]
-            entries.append((ref(self), sender, named, method))
-            return []
-        entry = [ref(self), None, None, method, None, None, 0, None]
-        entries.append(entry)
-        start = clock()
-        try:
-            responses = original(self, sender, **named)
-            entry[5] = len(responses)
+            # Most sends end here, and most are send(): _unheard() written out.
             if robust:
-                entry[6] = _failures(responses)
+                _unheard(journal, counts, self, sender, method)
+            else:
+                try:
+                    counts[id(self)][id(sender)].append(None)
+                except KeyError:
+                    _first_unheard(journal, counts, id(self), self, sender, method)
+            return []
+        try:
+            sync_receivers, async_receivers = self._live_receivers(sender)
+        except BaseException as exc:
+            _record_raised(journal, self, sender, named, method, exc)
+            raise
+        if async_receivers:
+            # Django runs them in an event loop of its own (asyncio.gather()
+            # on 5.2, a TaskGroup on 6.x): its method does it all.
+            return _recorded_call(journal, original, method, self, sender, named)
+        if not sync_receivers:
+            _unheard(journal, counts, self, sender, method)
+            return []
+        if journal.group:
+            _flush(journal)
+        entries = journal.entries
+        index = len(entries)
+        entries.append(None)  # this send's place, filled in when it ends
+        responses = []
+        outcome = None
+        started = clock()
+        try:
+            # Django's loop, as its send() and send_robust() write it (a test
+            # compares the two on the installed Django).
+            if robust:
+                for receiver in sync_receivers:
+                    try:
+                        response = receiver(signal=self, sender=sender, **named)
+                    except Exception as err:
+                        self._log_robust_failure(receiver, err)
+                        responses.append((receiver, err))
+                    else:
+                        responses.append((receiver, response))
+            else:
+                for receiver in sync_receivers:
+                    response = receiver(signal=self, sender=sender, **named)
+                    responses.append((receiver, response))
             return responses
         except BaseException as exc:
-            entry[5] = type(exc).__name__
+            outcome = type(exc).__name__
             raise
         finally:
-            seconds = clock() - start
-            entry[7] = len(entries)
-            entry[1], entry[2] = _keep_sender(sender), _keep_named(named)
-            entry[4] = seconds  # last: the entry is complete
+            nanoseconds = clock() - started
+            if journal.group:
+                _flush(journal)  # the sends its receivers made: inside it
+            for key, value in named.items():  # keep_named(), written out
+                keeper = keepers[type(value)]
+                if keeper is not None:
+                    named[key] = keeper(value)
+            keeper = keepers[type(sender)]
+            entries[index] = (
+                ref(self),
+                sender if keeper is None else keeper(sender),
+                named,
+                method,
+                nanoseconds,
+                len(responses) if outcome is None else outcome,
+                _failures(responses) if robust else 0,
+                len(entries),
+            )
 
     wrapper._signal_watch = True
     return wrapper
@@ -184,13 +354,12 @@ def _sync_wrapper(method, original):
 
 
 def _async_wrapper(method, original):
-    current, clock, no_receivers = _journal.get, perf_counter, NO_RECEIVERS
-    robust = method.endswith("robust")
+    current, no_receivers = _journal.get, NO_RECEIVERS
 
     @functools.wraps(original)
     async def wrapper(self, sender, **named):
         journal = current()
-        if journal is None or (entries := journal.entries) is None:
+        if journal is None or (counts := journal.counts) is None:
             return await original(self, sender, **named)
         try:
             nobody = (
@@ -200,27 +369,11 @@ def _async_wrapper(method, original):
         except Exception:
             nobody = False
         if nobody:
-            entries.append(
-                (ref(self), _keep_sender(sender), _keep_named(named), method)
-            )
+            _unheard(journal, counts, self, sender, method)
             return []
-        entry = [ref(self), None, None, method, None, None, 0, None]
-        entries.append(entry)
-        start = clock()
-        try:
-            responses = await original(self, sender, **named)
-            entry[5] = len(responses)
-            if robust:
-                entry[6] = _failures(responses)
-            return responses
-        except BaseException as exc:
-            entry[5] = type(exc).__name__
-            raise
-        finally:
-            seconds = clock() - start
-            entry[7] = len(entries)
-            entry[1], entry[2] = _keep_sender(sender), _keep_named(named)
-            entry[4] = seconds
+        # asend() runs receivers in tasks and threads of its own, and differs
+        # between Django 5.2 and 6.x: Django's method does it all.
+        return await _recorded_await(journal, original, method, self, sender, named)
 
     wrapper._signal_watch = True
     return wrapper
@@ -230,8 +383,10 @@ def _instrument():
     for method in SEND_METHODS:
         original = Signal.__dict__[method]
         _originals[method] = original
-        make = _async_wrapper if method.startswith("a") else _sync_wrapper
-        setattr(Signal, method, make(method, original))
+        if original not in _wrappers:
+            make = _async_wrapper if method.startswith("a") else _sync_wrapper
+            _wrappers[original] = make(method, original)
+        setattr(Signal, method, _wrappers[original])
 
 
 def _restore():
@@ -244,19 +399,22 @@ def _restore():
 
 @dataclass
 class SignalSend:
-    """One recorded send, as short and safe text."""
+    """One row of a recording, as short and safe text: a send that called
+    receivers, or the sends of one signal and sender that called none."""
 
     order: int
     signal: str  # dotted path, e.g. "django.db.models.signals.post_save"
     name: str  # last part of the path, e.g. "post_save"
     sender: str
-    kwargs: dict
+    kwargs: dict  # {} when grouped: the arguments are not kept
     receivers: int | None  # None when a receiver raised out of send()/asend()
     errors: int  # receivers that raised inside send_robust()/asend_robust()
-    duration_ms: float  # 0 when no receiver was connected
+    duration_ms: float  # 0 when no receiver was called
     method: str  # "send", "send_robust", "asend" or "asend_robust"
     depth: int  # 0, or 1+ for a send made by a receiver of another send
     raised: str | None  # exception class that came out of the send, if any
+    grouped: bool = False  # sends that called no receiver, only counted
+    count: int = 1  # how many sends the row stands for: 1 unless grouped
 
     def as_dict(self):
         return asdict(self)
@@ -286,9 +444,10 @@ class SignalRecorder:
                 _instrument()
             _recorders_on += 1
             journal = _journal.get()
-            if journal is None or journal.entries is None:
+            if journal is None or journal.counts is None:
                 journal = _Journal()
                 _journal.set(journal)
+            _flush(journal)  # what was counted before belongs to the others
             journal.recording += 1
             entries = journal.entries
             self._span = [journal, entries, len(entries), None]
@@ -301,11 +460,12 @@ class SignalRecorder:
             if span is None:
                 return
             journal = span[0]
+            _flush(journal)
             span[3] = len(span[1])
             journal.recording -= 1
             if journal.recording == 0:
                 # Nothing more is written there, from any thread or task.
-                journal.entries = None
+                journal.counts = None
                 if _journal.get() is journal:
                     _journal.set(None)
             _recorders_on -= 1
@@ -327,6 +487,7 @@ class SignalRecorder:
             if span is None:
                 return
             journal = span[0]
+            _flush(journal)
             if journal.recording == 1:  # no other recorder reads this journal
                 journal.entries = []
             entries = journal.entries
@@ -341,6 +502,8 @@ class SignalRecorder:
         Reading runs no SQL and never raises: what cannot be described shows
         as a placeholder.
         """
+        if self._span is not None:
+            _flush(self._span[0])  # the sends so far that called no receiver
         names = SignalNames()
         records = []
         for _, entries, first, end in list(self._spans):
@@ -350,35 +513,33 @@ class SignalRecorder:
                 while running_until and running_until[-1] <= index:
                     running_until.pop()
                 depth = len(running_until)
-                if len(entry) == 4:
-                    signal, sender, named, method = entry
-                    seconds, outcome, failures = 0.0, 0, 0
-                else:
-                    signal, sender, named, method, seconds, outcome, failures, until = (
-                        entry
-                    )
-                    if seconds is None:
-                        continue  # still running
-                    running_until.append(until)
-                records.append(
-                    _record(
-                        names,
-                        len(records) + 1,
-                        signal,
-                        sender,
-                        named,
-                        method,
-                        depth,
-                        seconds,
-                        outcome,
-                        failures,
-                    )
+                if type(entry) is _Group:
+                    for tally, signal, sender, method in list(entry):
+                        records.append(
+                            _record(names, signal, sender, {}, method, depth)
+                        )
+                        records[-1].grouped, records[-1].count = True, len(tally)
+                    continue
+                if entry is None:
+                    continue  # still running
+                signal, sender, named, method, nanoseconds, outcome, failures, until = (
+                    entry
                 )
+                running_until.append(until)
+                record = _record(names, signal, sender, named, method, depth)
+                if type(outcome) is str:
+                    record.receivers, record.raised = None, outcome
+                else:
+                    record.receivers = outcome
+                record.errors, record.duration_ms = failures, nanoseconds / 1e6
+                records.append(record)
+        for order, record in enumerate(records, start=1):
+            record.order = order
         return records
 
 
-def _record(names, order, signal, sender, named, method, depth, seconds, *outcome):
-    outcome, failures = outcome
+def _record(names, signal, sender, named, method, depth):
+    """A SignalSend with no receiver called yet: the caller fills in the outcome."""
     signal = signal()
     path = "<Signal no longer in memory>" if signal is None else names.path(signal)
     live_sender = sender() if type(sender) is weakref.ReferenceType else sender
@@ -386,17 +547,16 @@ def _record(names, order, signal, sender, named, method, depth, seconds, *outcom
         kwargs = describe_kept_kwargs(live_sender, named)
     except Exception as exc:  # never let one record break the panel
         kwargs = {"?": f"<not describable: {type(exc).__name__}>"}
-    raised = outcome if type(outcome) is str else None
     return SignalSend(
-        order=order,
+        order=0,
         signal=path,
         name=path.rpartition(".")[2],
         sender=describe_kept(sender),
         kwargs=kwargs,
-        receivers=None if raised else outcome,
-        errors=failures,
-        duration_ms=seconds * 1000,
+        receivers=0,
+        errors=0,
+        duration_ms=0.0,
         method=method,
         depth=depth,
-        raised=raised,
+        raised=None,
     )

@@ -82,6 +82,14 @@ def test_the_recorder_is_started_and_stopped_around_its_timings(monkeypatch):
     assert events == ["start", "stop"] * (1 + 3 * 3 + 2)
     assert recorder["recording_sends"] == 10
     assert recorder["long_recording_sends"] == 50
+    # The parts of a recorded send, timed alone, and what the target leaves.
+    assert [part["id"] for part in recorder["parts"]] == list(micro.RECORDER_PARTS)
+    assert all(part["ns_per_op"] > 0 for part in recorder["parts"])
+    assert recorder["send_1_parts_ns"] == sum(p["ns_per_op"] for p in recorder["parts"])
+    send_1_none = next(
+        case for case in recorder["cases"] if case["id"] == "recorder_send_1_none"
+    )
+    assert recorder["send_1_budget_ns"] == pytest.approx(0.2 * send_1_none["ns_per_op"])
 
 
 def test_the_recorder_is_timed_on_what_its_rows_name():
@@ -94,7 +102,7 @@ def test_the_recorder_is_timed_on_what_its_rows_name():
 
     class Keeping(real):
         def clear(self):
-            recorded.append([(r.name, r.receivers) for r in self.records])
+            recorded.append([(r.name, r.receivers, r.count) for r in self.records])
             super().clear()
 
     micro.SignalRecorder = Keeping
@@ -103,9 +111,10 @@ def test_the_recorder_is_timed_on_what_its_rows_name():
     finally:
         micro.SignalRecorder = real
     send_0, send_1, model = recorded[:3]
-    assert {receivers for _, receivers in send_0} == {0} and len(send_0) == 4
-    assert {receivers for _, receivers in send_1} == {1} and len(send_1) == 4
-    assert [name for name, _ in model] == ["pre_init", "post_init"] * 4
+    # Sends that call no receiver are counted per signal and sender.
+    assert [(receivers, count) for _, receivers, count in send_0] == [(0, 4)]
+    assert [(receivers, count) for _, receivers, count in send_1] == [(1, 1)] * 4
+    assert model == [("pre_init", 0, 4), ("post_init", 0, 4)]
 
 
 def test_recorder_targets_read_the_measured_ratios():
@@ -238,7 +247,16 @@ def test_targets_compare_against_the_no_receiver_baseline(settings):
     assert result["recorder"]["met"] is None
 
 
-REGIONS = ("machine", "send", "recorder", "comment", "login", "queue", "targets")
+REGIONS = (
+    "machine",
+    "send",
+    "recorder",
+    "comment",
+    "login",
+    "queue",
+    "targets",
+    "recorder-cost",
+)
 
 
 def region(name):
@@ -256,7 +274,7 @@ def test_render_fills_each_region_on_whichever_page_holds_it():
     filled = render.fill_pages(pages, report)
 
     assert "old" not in filled["chapter"] + filled["page"]
-    assert filled["chapter"].count("text") == 3 and filled["page"].count("text") == 4
+    assert filled["chapter"].count("text") == 3 and filled["page"].count("text") == 5
     assert "2 x Test CPU" in filled["chapter"] and "Django 5.2" in filled["chapter"]
     assert "| send_robust_1 | 800 ns | 8.0 |" in filled["chapter"]
     assert "TODO: later." in filled["chapter"]  # the recorder, not measured
@@ -302,6 +320,41 @@ def test_the_recorder_rows_have_a_table_of_their_own():
     assert "| stopped | 1.0 µs | 1.01 |" in recorder_part
     assert "4 rounds, each a recording of 1,000 operations" in recorder_part
     assert "recording" not in send_part
+
+
+def test_the_recorder_page_shows_the_cost_and_the_parts_of_a_recorded_send(settings):
+    report = fake_report()
+    ratios = {"active_ratio": 1.3, "stopped_ratio": 1.0, "none_again_ratio": 1.0}
+    report["recorder"] = {
+        "status": "measured",
+        "cases": [
+            {"id": f"recorder_{kind}_{state}", "ns_per_op": ns}
+            for kind, ns in (("send_0", 200), ("send_1", 1500), ("model", 2500))
+            for state in ("none", "active")
+        ],
+        "ratios": {kind: ratios for kind in micro.RECORDER_TARGETS},
+        "parts": [
+            {"id": "clock", "label": "reading the clock", "ns_per_op": 100.0},
+            {"id": "refs", "label": "weak references", "ns_per_op": 150.0},
+        ],
+        "send_1_parts_ns": 250.0,
+        "send_1_budget_ns": 300.0,
+    }
+    report["targets"] = targets(report["recorder"], report["requests"])
+    lines = render.recorder_cost_lines(report)
+    assert (
+        "| a send with no receiver | 200 ns | 200 ns | 1.30 x | at most 1.5 x: yes | 1.00 x |"
+        in lines
+    )
+    assert (
+        "| a send with one receiver | 1.5 µs | 1.5 µs | 1.30 x | at most 1.2 x: **no** | 1.00 x |"
+        in lines
+    )
+    assert "| **together** | **250 ns** |" in lines
+    assert "| what 1.2 x leaves | 300 ns |" in lines
+    filled, found = render.fill(region("recorder-cost"), report)
+    assert found == ["recorder-cost"]
+    assert "old" not in filled and "| reading the clock | 100 ns |" in filled
 
 
 def test_the_machine_line_names_where_the_tasks_framework_came_from():

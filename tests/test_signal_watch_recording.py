@@ -1,19 +1,24 @@
 """signal_watch's recorder: what it records, what it leaves alone, what it keeps."""
 
+import ast
 import asyncio
 import contextvars
 import gc
+import inspect
+import textwrap
 import threading
+import warnings
 import weakref
 
 import pytest
 from asgiref.sync import async_to_sync
-from django.db.models.signals import post_save, pre_save
+from django.db.models.signals import post_init, post_save, pre_save
 from django.dispatch import Signal
 from django.dispatch.dispatcher import NO_RECEIVERS
 
 from bar.models import LoginRecord
 from foo.signals import user_login
+from signal_watch import recording
 from signal_watch.recording import SEND_METHODS, SignalRecorder
 from tests.conftest import PASSWORD
 
@@ -100,25 +105,61 @@ def test_an_instance_argument_is_collected():
         assert collected(argument)
 
 
-def test_model_instances_built_while_recording_are_collected_and_still_described():
+def test_model_instances_built_while_recording_are_collected_and_counted():
+    # Nobody listens to pre_init or post_init for LoginRecord: only counted.
     with SignalRecorder() as recorder:
         instances = [LoginRecord(remote_addr="127.0.0.1") for _ in range(2000)]
         references = [weakref.ref(instance) for instance in instances]
         del instances
         gc.collect()
         assert all(reference() is None for reference in references)
+    assert [
+        (r.name, r.sender, r.grouped, r.count, r.kwargs) for r in recorder.records
+    ] == [
+        ("pre_init", "bar.LoginRecord", True, 2000, {}),
+        ("post_init", "bar.LoginRecord", True, 2000, {}),
+    ]
+
+
+def test_model_instances_sent_to_a_receiver_are_collected_and_still_described():
+    def listener(sender, **kwargs):
+        pass
+
+    post_init.connect(listener, sender=LoginRecord)
+    try:
+        with SignalRecorder() as recorder:
+            instances = [LoginRecord(remote_addr="127.0.0.1") for _ in range(2000)]
+            references = [weakref.ref(instance) for instance in instances]
+            del instances
+            gc.collect()
+            assert all(reference() is None for reference in references)
+    finally:
+        post_init.disconnect(listener, sender=LoginRecord)
     records = recorder.records
+    # Each post_init called the receiver, so each pre_init before it is a
+    # group of its own.
     assert len(records) == 4000
-    assert {(r.name, r.kwargs.get("instance")) for r in records} == {
-        ("pre_init", None),
-        ("post_init", "<LoginRecord pk=None>"),
+    assert {
+        (r.name, r.grouped, r.count, r.kwargs.get("instance")) for r in records
+    } == {
+        ("pre_init", True, 1, None),
+        ("post_init", False, 1, "<LoginRecord pk=None>"),
     }
 
 
 def test_a_record_shows_the_primary_key_an_instance_had_when_it_was_sent(alice):
+    def listener(sender, **kwargs):
+        pass
+
     record = LoginRecord(user=alice, remote_addr="127.0.0.1")
-    with SignalRecorder() as recorder:
-        record.save()
+    pre_save.connect(listener, sender=LoginRecord)
+    post_save.connect(listener, sender=LoginRecord)
+    try:
+        with SignalRecorder() as recorder:
+            record.save()
+    finally:
+        pre_save.disconnect(listener, sender=LoginRecord)
+        post_save.disconnect(listener, sender=LoginRecord)
     saves = [
         (r.name, r.kwargs["instance"]) for r in recorder.records if "save" in r.name
     ]
@@ -126,6 +167,116 @@ def test_a_record_shows_the_primary_key_an_instance_had_when_it_was_sent(alice):
         ("pre_save", "<LoginRecord pk=None>"),
         ("post_save", f"<LoginRecord pk={record.pk}>"),
     ]
+
+
+# --- sends that called no receiver: counted in their place ---------------------------
+
+
+def test_sends_that_call_no_receiver_are_counted_per_signal_and_sender_in_their_place():
+    quiet, other, heard = Signal(), Signal(), Signal()
+    heard.connect(lambda sender, **kwargs: quiet.send(sender="inside"), weak=False)
+    with SignalRecorder() as recorder:
+        quiet.send(sender="a", value=1)
+        other.send(sender="a")
+        quiet.send(sender="b")
+        quiet.send(sender="a", value=2)
+        quiet.send_robust(sender="a")
+        heard.send(sender="a")
+        quiet.send(sender="a")
+    rows = [
+        (r.name, r.sender, r.method, r.count, r.depth, r.grouped, r.receivers)
+        for r in recorder.records
+    ]
+    # Signals defined here have no dotted path: named by what naming.py finds.
+    names = {r.signal for r in recorder.records}
+    assert all(name.startswith("<unnamed Signal at") for name in names)
+    quiet_name, other_name = rows[0][0], rows[1][0]
+    assert quiet_name != other_name
+    assert [row[1:] for row in rows] == [
+        ("'a'", "send", 2, 0, True, 0),
+        ("'a'", "send", 1, 0, True, 0),
+        ("'b'", "send", 1, 0, True, 0),
+        ("'a'", "send_robust", 1, 0, True, 0),
+        ("'a'", "send", 1, 0, False, 1),
+        ("'inside'", "send", 1, 1, True, 0),  # sent by heard's receiver
+        ("'a'", "send", 1, 0, True, 0),  # after it: a new group
+    ]
+    assert [r.kwargs for r in recorder.records if r.grouped] == [{}] * 6
+
+
+def test_senders_that_are_plain_values_are_counted_and_shown_cut():
+    signal = Signal()
+    long_name = "a sender named at some length, " * 5
+    with SignalRecorder() as recorder:
+        for sender in (None, long_name, None, long_name, 7):
+            signal.send(sender=sender)
+    rows = [(r.sender, r.count) for r in recorder.records]
+    assert rows[0] == ("None", 2) and rows[2] == ("7", 1)
+    assert rows[1][1] == 2
+    assert rows[1][0].endswith("...'") and len(rows[1][0]) < len(long_name)
+
+
+def made_at(address, make):
+    """A new object from make() that Python puts where a freed one was."""
+    for _ in range(1000):
+        made = make()
+        if id(made) == address:
+            return made
+    pytest.skip("Python did not give the id to a new object")
+
+
+def test_a_new_sender_with_the_id_of_a_dead_one_is_counted_apart():
+    # Python gives a freed object's id() to the next object of its size: the
+    # count of a sender that is gone must not go on under its id.
+    signal = Signal()
+    with SignalRecorder() as recorder:
+        first = Thing()
+        signal.send(sender=first)
+        address = id(first)
+        del first
+        second = made_at(address, Thing)
+        signal.send(sender=second)
+        signal.send(sender=second)
+    assert [(r.sender, r.count) for r in recorder.records] == [
+        ("<no longer in memory>", 1),
+        ("<tests.test_signal_watch_recording.Thing object>", 2),
+    ]
+
+
+def test_a_new_signal_with_the_id_of_a_dead_one_is_counted_apart():
+    with SignalRecorder() as recorder:
+        first = Signal()
+        first.send(sender=None)
+        address = id(first)
+        del first
+        second = made_at(address, Signal)
+        second.send(sender=None)
+        records = recorder.records  # read while it lives: named, not gone
+    assert [(r.signal, r.count) for r in records] == [
+        ("<Signal no longer in memory>", 1),
+        (f"<unnamed Signal at {address:#x}>", 1),
+    ]
+
+
+def test_counting_keeps_no_sender_or_signal_alive():
+    with SignalRecorder() as recorder:
+        signal = Signal()
+
+        class Sender:
+            pass
+
+        signal.send(sender=Sender)
+        signal.send(sender=Sender)
+        references = weakref.ref(Sender), weakref.ref(signal)
+        del Sender, signal
+        gc.collect()
+        assert [reference() for reference in references] == [None, None]
+    ((row),) = recorder.records
+    assert (row.signal, row.sender, row.count) == (
+        "<Signal no longer in memory>",
+        "<no longer in memory>",
+        2,
+    )
 
 
 # --- Django's behaviour, unchanged ------------------------------------------------
@@ -175,6 +326,123 @@ def test_sends_return_and_raise_exactly_what_they_do_without_a_recorder(method):
         assert (record.receivers, record.raised) == (None, "LookupError")
 
 
+@pytest.mark.parametrize("method", ["send", "send_robust"])
+def test_sync_receivers_are_called_and_answered_exactly_as_without_a_recorder(
+    method, caplog
+):
+    # Only sync receivers: the wrapper runs Django's loop itself.
+    signal = Signal()
+    calls = []
+
+    def first(sender, value, **kwargs):
+        calls.append(("first", sender, value, kwargs))
+        return value * 2
+
+    def second(sender, value, **kwargs):
+        calls.append(("second", sender, value, kwargs))
+        return value * 3
+
+    def failing(sender, **kwargs):
+        raise LookupError("receiver failed")
+
+    for receiver in (first, second, failing, first):  # the second `first`: ignored
+        signal.connect(receiver)
+
+    def outcome():
+        calls.clear()
+        caplog.clear()
+        result = responses_of(signal, method, value=7)
+        logged = [(r.levelname, r.getMessage()) for r in caplog.records]
+        return result, list(calls), logged
+
+    bare = outcome()
+    with SignalRecorder() as recorder:
+        recorded = outcome()
+    assert recorded == bare
+    if method == "send":
+        assert bare[0] is LookupError
+    else:
+        assert [r for r, _ in bare[0]] == [first, second, failing]
+        assert bare[2] == [
+            (
+                "ERROR",
+                "Error calling test_sync_receivers_are_called_and_answered_"
+                "exactly_as_without_a_recorder.<locals>.failing in "
+                "Signal.send_robust() (receiver failed)",
+            )
+        ]
+    assert [c[0] for c in bare[1]] == ["first", "second"]
+    assert bare[1][0][3] == {"signal": signal}
+    (record,) = recorder.records
+    if method == "send":
+        assert (record.receivers, record.raised) == (None, "LookupError")
+    else:
+        assert (record.receivers, record.errors, record.raised) == (3, 1, None)
+
+
+def receiver_loops(function):
+    """The `for receiver in sync_receivers:` loops of a function, as AST dumps."""
+    tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+    return [
+        ast.dump(node)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.For) and ast.unparse(node.iter) == "sync_receivers"
+    ]
+
+
+@pytest.mark.parametrize("method", ["send", "send_robust"])
+def test_the_wrapper_runs_djangos_own_loop_over_sync_receivers(method):
+    # The installed Django's send()/send_robust(), statement by statement:
+    # after the early [] (which the wrapper takes too), responses, the live
+    # receivers, the loop over the sync ones, then the async ones (which the
+    # wrapper leaves to Django's method), then the answer.
+    django_method = Signal.__dict__[method]
+    (function,) = ast.parse(textwrap.dedent(inspect.getsource(django_method))).body
+    statements = [
+        ast.unparse(statement).splitlines()[0]
+        for statement in function.body
+        if not (
+            isinstance(statement, ast.Expr)
+            and isinstance(statement.value, ast.Constant)
+        )
+    ]
+    assert statements == [
+        "if not self.receivers or self.sender_receivers_cache.get(sender) is NO_RECEIVERS:",
+        "responses = []",
+        "sync_receivers, async_receivers = self._live_receivers(sender)",
+        "for receiver in sync_receivers:",
+        "if async_receivers:",
+        "return responses",
+    ]
+    (django_loop,) = receiver_loops(django_method)
+    assert django_loop in receiver_loops(recording._sync_wrapper)
+
+
+@pytest.mark.parametrize("method", ["send", "send_robust"])
+def test_a_receivers_warning_points_at_the_same_line_with_a_recorder(method):
+    # warnings.warn(stacklevel=N) counts frames up from the receiver: the
+    # wrapper stands where Django's method stood, so N lands on the same line.
+    signal = Signal()
+
+    def warns(sender, **kwargs):
+        warnings.warn("from a receiver", stacklevel=3)  # receiver, send, caller
+
+    signal.connect(warns, weak=False)
+
+    def where_it_points():
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            getattr(signal, method)(sender=None)
+        (warning,) = caught
+        return warning.filename, warning.lineno
+
+    bare = where_it_points()
+    with SignalRecorder():
+        recorded = where_it_points()
+    assert recorded == bare
+    assert bare[0] == __file__
+
+
 def test_a_send_with_no_receiver_is_answered_as_django_answers_it():
     # The recorder answers such a send itself, with [], as Django's own first
     # step does (`if not self.receivers or ... is NO_RECEIVERS: return []`):
@@ -195,9 +463,12 @@ def test_a_send_with_no_receiver_is_answered_as_django_answers_it():
         with SignalRecorder() as recorder:
             assert signal.send(sender=Thing, value=1) == []
             assert async_to_sync(signal.asend)(sender=Thing, value=1) == []
-        assert [(r.receivers, r.kwargs) for r in recorder.records] == [
-            (0, {"value": "1"})
-        ] * 2
+        assert [
+            (r.method, r.grouped, r.count, r.receivers) for r in recorder.records
+        ] == [
+            ("send", True, 1, 0),
+            ("asend", True, 1, 0),
+        ]
 
 
 def test_a_none_sender_on_a_caching_signal_raises_djangos_typeerror_and_is_recorded(
