@@ -209,7 +209,8 @@ screenshots: install chromium
 
 # --- Issue 6: what signals cost, and the task worker ------------------------------
 # `make bench`: the full benchmark, printed. `make bench-docs`: the quick one, its
-# JSON in bench/results/, then chapter 10's tables and charts (docs/assets/bench/).
+# JSON in bench/results/, then the tables of chapter 10 and of its benchmark page,
+# and the charts (docs/assets/bench/).
 # `make worker`: the database task worker; run the server with
 # DJANGO_TASKS_BACKEND=database make run, so that it queues instead of running tasks.
 BENCH_JSON := bench/results/signal_bench.json

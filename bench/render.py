@@ -1,10 +1,12 @@
-"""Turn signal_bench's JSON into chapter 10's table and charts.
+"""Turn signal_bench's JSON into the tutorial's tables and charts.
 
     python -m bench.render [bench/results/signal_bench.json]
 
-Rewrites the generated regions of chapter 10 (between ``<!-- bench:NAME -->``
-and ``<!-- /bench:NAME -->``) and the two SVG charts under docs/assets/bench/.
-Standard library only: the charts are plain SVG written by hand.
+Rewrites each generated region (between ``<!-- bench:NAME -->`` and
+``<!-- /bench:NAME -->``) on whichever page of docs/ holds it (chapter 10 has
+the lesson's figures, the "Under the hood" benchmark page the rest), and the
+two SVG charts under docs/assets/bench/. Standard library only: the charts are
+plain SVG written by hand.
 """
 
 import json
@@ -16,7 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_JSON = ROOT / "bench" / "results" / "signal_bench.json"
-CHAPTER = ROOT / "docs" / "chapters" / "10-cost-and-task-queues.md"
+DOCS = ROOT / "docs"
 CHARTS = ROOT / "docs" / "assets" / "bench"
 # What the recorder rows time, by kind (bench.micro.RECORDED_KINDS).
 RECORDED_KINDS = {
@@ -67,13 +69,25 @@ def send_table(report):
         f"{case['ratio_to_direct_call']:,.1f} |"
         for case in report["micro"]
     ]
-    recorder = report["recorder"]
-    if recorder["status"] == "measured":
-        rows += [
+    return rows
+
+
+def recorder_table(report):
+    """The recorder's rows, each against the same operation with no recorder."""
+    cases = report["recorder"]["cases"]
+    baseline = {case["id"]: case["ns_per_op"] for case in cases}
+    rows = [
+        "| what is timed | median per operation | x no recorder |",
+        "| --- | ---: | ---: |",
+    ]
+    for case in cases:
+        kind = re.sub(
+            r"^recorder_|_(none_again|none|active_long|active|stopped)$", "", case["id"]
+        )
+        rows.append(
             f"| {case['label']} | {fmt_ns(case['ns_per_op'])} | "
-            f"{case['ns_per_op'] / report['micro'][0]['ns_per_op']:,.1f} |"
-            for case in recorder["cases"]
-        ]
+            f"{case['ns_per_op'] / baseline[f'recorder_{kind}_none']:,.2f} |"
+        )
     return rows
 
 
@@ -136,7 +150,8 @@ def target_lines(report):
 
 
 def blocks(report):
-    """The generated parts of chapter 10, by name, as Markdown."""
+    """The generated parts of the pages, by name: each a function that returns
+    its Markdown, so that a page is filled with only the parts it holds."""
     queue = report["requests"]["queue"]
     drain = queue["drain_seconds_after_last_request"]
     parameters = report["parameters"]
@@ -146,45 +161,44 @@ def blocks(report):
         row["n"] for row in report["requests"]["comment"] if row["id"] in WAITS
     )
     parts = {
-        "machine": [machine_line(report)],
-        "send": [
+        "machine": lambda: [machine_line(report)],
+        "send": lambda: [
             f"Median of {parameters['micro_repeats']} repeats; each repeat times "
             "a loop of the same operation lasting at least "
             f"{parameters['micro_seconds_per_timing'] * 1000:.0f} ms.",
             "",
             *send_table(report),
-            *(
-                [
-                    "",
-                    "The recorder rows are timed differently: for each kind, "
-                    f"{parameters['recorder_plan']['rounds']} rounds, each a "
-                    "recording of "
-                    f"{parameters['recorder_plan']['recording_sends']:,} "
-                    "operations beside as many with no recorder (twice) and with "
-                    "the recorder stopped; then "
-                    f"{parameters['recorder_plan']['long_repeats']} recordings "
-                    "of "
-                    f"{parameters['recorder_plan']['long_recording_sends']:,} "
-                    "one-receiver sends.",
-                ]
-                if recorder["status"] == "measured"
-                else ["", f"*{recorder['note']}*"]
-            ),
         ],
-        "comment": [
+        "recorder": lambda: (
+            [
+                f"For each kind, {parameters['recorder_plan']['rounds']} rounds, each "
+                "a recording of "
+                f"{parameters['recorder_plan']['recording_sends']:,} operations "
+                "beside as many with no recorder (twice) and with the recorder "
+                f"stopped; then {parameters['recorder_plan']['long_repeats']} "
+                "recordings of "
+                f"{parameters['recorder_plan']['long_recording_sends']:,} "
+                "one-receiver sends.",
+                "",
+                *recorder_table(report),
+            ]
+            if recorder["status"] == "measured"
+            else [f"*{recorder['note']}*"]
+        ),
+        "comment": lambda: [
             f"{parameters['comment_posts_per_scenario']} comment posts per row "
             f"({waiting_posts} for the rows that wait for the slow receiver), "
             "through Django's test client.",
             "",
             *request_table(report["requests"]["comment"], "comment post"),
         ],
-        "login": [
+        "login": lambda: [
             f"{parameters['logins_per_scenario']} logins per row; passwords are "
             f"hashed with Django's default `{hasher}`.",
             "",
             *request_table(report["requests"]["login"], "login"),
         ],
-        "queue": [
+        "queue": lambda: [
             f"The worker ran {queue['successful']} of the {queue['enqueued']} tasks "
             f"enqueued ({queue['failed']} failed)"
             + (
@@ -193,12 +207,12 @@ def blocks(report):
                 else ", and had not emptied the queue within a minute."
             )
         ],
-        "targets": target_lines(report),
+        "targets": lambda: target_lines(report),
+        "recorder-cost": lambda: recorder_cost_lines(report),
     }
-    return {name: "\n".join(lines) for name, lines in parts.items()}
-
-
-RECORDER_PAGE = ROOT / "docs" / "under-the-hood" / "recorder.md"
+    return {
+        name: lambda lines=lines: "\n".join(lines()) for name, lines in parts.items()
+    }
 
 
 def recorder_cost_lines(report):
@@ -243,32 +257,46 @@ def recorder_cost_lines(report):
     return lines
 
 
-def fill_region(page, name, block):
-    """``page`` with its ``<!-- bench:NAME -->`` region replaced by ``block``."""
-    pattern = re.compile(
-        rf"(<!-- bench:{name} -->\n)(?:.*?\n)?(<!-- /bench:{name} -->)", re.DOTALL
-    )
-    page, found = pattern.subn(lambda match: f"{match[1]}\n{block}\n\n{match[2]}", page)
-    if found != 1:
-        raise ValueError(f"The page needs exactly one bench:{name} region")
-    return page
+def fill(page, report):
+    """``page`` with each ``<!-- bench:NAME -->`` ... ``<!-- /bench:NAME -->``
+    region it holds replaced by the block of that name (the markers stay).
 
-
-def fill(chapter, report):
-    """``chapter`` with each ``<!-- bench:NAME -->`` ... ``<!-- /bench:NAME -->``
-    region replaced by the block of that name (the markers stay)."""
+    Returns the new text and the names of the regions it held."""
+    found = []
     for name, block in blocks(report).items():
         pattern = re.compile(
             rf"(<!-- bench:{name} -->\n)(?:.*?\n)?(<!-- /bench:{name} -->)", re.DOTALL
         )
-        chapter, found = pattern.subn(
+        count = len(pattern.findall(page))
+        if count:
+            text = block()
             # Blank lines around the block: Markdown must not read it as HTML.
-            lambda match, block=block: f"{match[1]}\n{block}\n\n{match[2]}",
-            chapter,
-        )
-        if found != 1:
-            raise ValueError(f"Chapter 10 needs exactly one bench:{name} region")
-    return chapter
+            page = pattern.sub(
+                lambda match, text=text: f"{match[1]}\n{text}\n\n{match[2]}", page
+            )
+        found += [name] * count
+    return page, found
+
+
+def fill_pages(pages, report):
+    """``pages`` ({path: text}) with every region filled, wherever it lives.
+
+    Each region must appear exactly once in all the pages together."""
+    filled, where = {}, {name: [] for name in blocks(report)}
+    for path, text in pages.items():
+        filled[path], found = fill(text, report)
+        for name in found:
+            where[name].append(path)
+    for name, paths in where.items():
+        if len(paths) != 1:
+            raise ValueError(
+                f"The docs need exactly one bench:{name} region, found {len(paths)}"
+            )
+    return filled
+
+
+def doc_pages():
+    return {path: path.read_text() for path in sorted(DOCS.rglob("*.md"))}
 
 
 def bar_chart(title, rows, *, unit, log=False, reference=None):
@@ -370,20 +398,18 @@ def charts(report):
 def main(argv):
     source = Path(argv[0]) if argv else DEFAULT_JSON
     report = json.loads(source.read_text())
-    CHAPTER.write_text(fill(CHAPTER.read_text(), report))
-    RECORDER_PAGE.write_text(
-        fill_region(
-            RECORDER_PAGE.read_text(),
-            "recorder-cost",
-            "\n".join(recorder_cost_lines(report)),
-        )
-    )
+    pages = doc_pages()
+    updated = []
+    for path, text in fill_pages(pages, report).items():
+        if text != pages[path]:
+            path.write_text(text)
+            updated.append(str(path.relative_to(ROOT)))
     CHARTS.mkdir(parents=True, exist_ok=True)
     for name, svg in charts(report).items():
         (CHARTS / name).write_text(svg)
     print(
-        f"Updated {CHAPTER.relative_to(ROOT)} and {len(charts(report))} charts in "
-        f"{CHARTS.relative_to(ROOT)}/"
+        f"Updated {', '.join(updated) or 'no page'} and {len(charts(report))} "
+        f"charts in {CHARTS.relative_to(ROOT)}/"
     )
 
 

@@ -4,11 +4,14 @@ tests/test_failing_receivers.py routes to it to show the difference; the
 running demo never uses it.
 """
 
+# --8<-- [start:imports]
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from foo.signals import user_login
 from tutorial_site.urls import urlpatterns as site_urlpatterns
+
+# --8<-- [end:imports]
 
 
 # --8<-- [start:view]

@@ -1,5 +1,6 @@
 """bar: listens to foo's user_login without foo knowing it exists."""
 
+# --8<-- [start:imports]
 from unittest import mock
 
 import pytest
@@ -12,6 +13,8 @@ from bar.models import LoginRecord
 from bar.signals import record_login
 from foo.signals import user_login
 from tests.conftest import PASSWORD
+
+# --8<-- [end:imports]
 
 pytestmark = pytest.mark.django_db
 

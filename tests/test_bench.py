@@ -247,24 +247,79 @@ def test_targets_compare_against_the_no_receiver_baseline(settings):
     assert result["recorder"]["met"] is None
 
 
-def test_render_fills_the_chapter_and_draws_well_formed_charts():
-    report = fake_report()
-    chapter = "Intro\n" + "".join(
-        f"<!-- bench:{name} -->\nold\n<!-- /bench:{name} -->\ntext\n"
-        for name in ("machine", "send", "comment", "login", "queue", "targets")
-    )
-    filled = render.fill(chapter, report)
+REGIONS = (
+    "machine",
+    "send",
+    "recorder",
+    "comment",
+    "login",
+    "queue",
+    "targets",
+    "recorder-cost",
+)
 
-    assert "old" not in filled and filled.count("text") == 6
-    assert "2 x Test CPU" in filled and "Django 5.2" in filled
-    assert "| task_worker | 7.1 ms | 7.1 ms | 1.18 | 1.15 |" in filled
-    assert "| task_enqueue_only | 6.5 ms | 6.5 ms | 1.30 | 1.18 |" in filled
-    assert "TODO: later." in filled
-    assert render.fill(filled, report) == filled  # rerunning changes nothing
-    with pytest.raises(ValueError, match="bench:targets"):
-        render.fill(chapter.replace("bench:targets", "bench:other"), report)
+
+def region(name):
+    return f"<!-- bench:{name} -->\nold\n<!-- /bench:{name} -->\ntext\n"
+
+
+def test_render_fills_each_region_on_whichever_page_holds_it():
+    report = fake_report()
+    # The regions split over two pages, as between chapter 10 and its
+    # "Under the hood" page.
+    pages = {
+        "chapter": "Intro\n" + "".join(region(name) for name in REGIONS[:3]),
+        "page": "Intro\n" + "".join(region(name) for name in REGIONS[3:]),
+    }
+    filled = render.fill_pages(pages, report)
+
+    assert "old" not in filled["chapter"] + filled["page"]
+    assert filled["chapter"].count("text") == 3 and filled["page"].count("text") == 5
+    assert "2 x Test CPU" in filled["chapter"] and "Django 5.2" in filled["chapter"]
+    assert "| send_robust_1 | 800 ns | 8.0 |" in filled["chapter"]
+    assert "TODO: later." in filled["chapter"]  # the recorder, not measured
+    assert "| task_worker | 7.1 ms | 7.1 ms | 1.18 | 1.15 |" in filled["page"]
+    assert "| task_enqueue_only | 6.5 ms | 6.5 ms | 1.30 | 1.18 |" in filled["page"]
+    assert render.fill_pages(filled, report) == filled  # rerunning changes nothing
     for svg in render.charts(report).values():
         assert ET.fromstring(svg).tag == "{http://www.w3.org/2000/svg}svg"
+
+
+def test_render_refuses_a_region_missing_or_on_two_pages():
+    report = fake_report()
+    everything = "".join(region(name) for name in REGIONS)
+    with pytest.raises(ValueError, match="bench:targets region, found 0"):
+        render.fill_pages({"page": everything.replace("bench:targets", "x")}, report)
+    with pytest.raises(ValueError, match="bench:queue region, found 2"):
+        render.fill_pages({"page": everything, "other": region("queue")}, report)
+
+
+def test_the_recorder_rows_have_a_table_of_their_own():
+    report = fake_report()
+    report["recorder"] = {
+        "status": "measured",
+        "cases": [
+            {"id": "recorder_send_1_none", "label": "bare", "ns_per_op": 150.0},
+            {"id": "recorder_send_1_active", "label": "recording", "ns_per_op": 300.0},
+            {"id": "recorder_model_none", "label": "model", "ns_per_op": 1000.0},
+            {"id": "recorder_model_stopped", "label": "stopped", "ns_per_op": 1010.0},
+        ],
+    }
+    report["parameters"]["recorder_plan"] = {
+        "rounds": 4,
+        "recording_sends": 1000,
+        "long_repeats": 2,
+        "long_recording_sends": 100_000,
+    }
+    text, found = render.fill(region("recorder") + region("send"), report)
+
+    assert found == ["send", "recorder"]
+    recorder_part, send_part = text.split("<!-- /bench:recorder -->")
+    # Each row against the same operation with no recorder.
+    assert "| recording | 300 ns | 2.00 |" in recorder_part
+    assert "| stopped | 1.0 µs | 1.01 |" in recorder_part
+    assert "4 rounds, each a recording of 1,000 operations" in recorder_part
+    assert "recording" not in send_part
 
 
 def test_the_recorder_page_shows_the_cost_and_the_parts_of_a_recorded_send(settings):
@@ -297,11 +352,9 @@ def test_the_recorder_page_shows_the_cost_and_the_parts_of_a_recorded_send(setti
     )
     assert "| **together** | **250 ns** |" in lines
     assert "| what 1.2 x leaves | 300 ns |" in lines
-    page = "<!-- bench:recorder-cost -->\nold\n<!-- /bench:recorder-cost -->\n"
-    filled = render.fill_region(page, "recorder-cost", "\n".join(lines))
+    filled, found = render.fill(region("recorder-cost"), report)
+    assert found == ["recorder-cost"]
     assert "old" not in filled and "| reading the clock | 100 ns |" in filled
-    with pytest.raises(ValueError, match="bench:recorder-cost"):
-        render.fill_region("no region", "recorder-cost", "")
 
 
 def test_the_machine_line_names_where_the_tasks_framework_came_from():
@@ -313,15 +366,10 @@ def test_the_machine_line_names_where_the_tasks_framework_came_from():
     )
 
 
-def test_the_chapter_shows_the_committed_json():
+def test_the_pages_show_the_committed_json():
     report = json.loads(render.DEFAULT_JSON.read_text())
-    chapter = render.CHAPTER.read_text()
-    assert render.fill(chapter, report) == chapter, "run `make bench-docs`"
-    page = render.RECORDER_PAGE.read_text()
-    block = "\n".join(render.recorder_cost_lines(report))
-    assert render.fill_region(page, "recorder-cost", block) == page, (
-        "run `make bench-docs`"
-    )
+    pages = render.doc_pages()
+    assert render.fill_pages(pages, report) == pages, "run `make bench-docs`"
     for name, svg in render.charts(report).items():
         assert (render.CHARTS / name).read_text() == svg
 

@@ -11,6 +11,7 @@ import traceback
 
 import django
 import pytest
+from asgiref.sync import sync_to_async
 from django.dispatch import Signal
 
 # Django 6.1 runs asend()'s two groups one after the other and the async
@@ -126,6 +127,54 @@ def test_send_calls_sync_receivers_first_then_async_ones_together():
 # --8<-- [end:sync_then_async]
 
 
+# --8<-- [start:threads]
+def test_send_runs_sync_receivers_in_the_callers_thread_async_ones_in_another():
+    ping = Signal()
+    threads = {}
+
+    def sync_receiver(sender, **kwargs):
+        threads["sync"] = threading.get_ident()
+
+    async def async_receiver(sender, **kwargs):
+        threads["async"] = threading.get_ident()
+
+    ping.connect(sync_receiver)
+    ping.connect(async_receiver)
+
+    ping.send(sender=None)  # from sync code, with no event loop running
+
+    # The sync receiver is a plain call. For the async one, async_to_sync()
+    # starts an event loop in a new thread, and send() waits for it there.
+    assert threads["sync"] == threading.get_ident()
+    assert threads["async"] != threading.get_ident()
+
+
+def test_send_under_an_event_loop_runs_async_receivers_in_that_loop():
+    # A sync view under ASGI runs in sync_to_async(): then send() hands its
+    # async receivers to the server's event loop, and its thread waits.
+    ping = Signal()
+    seen = {}
+
+    async def async_receiver(sender, **kwargs):
+        seen["receiver's loop"] = asyncio.get_running_loop()
+
+    ping.connect(async_receiver)
+
+    def sync_view():
+        ping.send(sender=None)
+
+    async def server():
+        seen["server's loop"] = asyncio.get_running_loop()
+        await sync_to_async(sync_view)()
+
+    asyncio.run(server())
+
+    assert seen["receiver's loop"] is seen["server's loop"]
+
+
+# --8<-- [end:threads]
+
+
 # --8<-- [start:asend]
 def test_asend_runs_sync_receivers_in_a_worker_thread():
     ping = Signal()
@@ -212,13 +261,25 @@ def test_use_caching_remembers_receivers_per_sender_until_connect_changes():
     assert ping.send(sender=Sender) == [(first, "first"), (second, "second")]
 
 
-def test_use_caching_needs_senders_that_can_be_weakly_referenced():
-    # The cache is a WeakKeyDictionary keyed by sender: None or a string is
-    # refused. Model signals cache, and their senders are model classes.
+def test_use_caching_refuses_a_none_sender_once_a_receiver_is_connected():
+    # The cache is a WeakKeyDictionary keyed by sender, and None cannot be
+    # weakly referenced. With nobody connected, send() returns before it looks
+    # at the cache; once anyone is connected (for any sender), it looks, and fails.
     ping = Signal(use_caching=True)
-    ping.connect(lambda sender, **kwargs: None, weak=False)
-    with pytest.raises(TypeError):
+    assert ping.send(sender=None) == []
+
+    class Sender:
+        pass
+
+    def only_for_sender(sender, **kwargs):
+        return "heard"
+
+    ping.connect(only_for_sender, sender=Sender)
+    with pytest.raises(TypeError, match="weak reference"):
+        ping.send(sender=None)
+    with pytest.raises(TypeError, match="weak reference"):
         ping.send(sender="a string")
+    assert ping.send(sender=Sender) == [(only_for_sender, "heard")]
 
 
 # --8<-- [end:use_caching]

@@ -26,6 +26,7 @@ from blog.management.commands.load_demo_data import DEMO_POSTS
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 CHAPTERS = sorted((ROOT / "docs" / "chapters").glob("*.md"))
+UNDER_THE_HOOD = sorted((ROOT / "docs" / "under-the-hood").glob("*.md"))
 OWN_PROJECT_CHAPTER = ROOT / "docs" / "chapters" / "03-your-own-project.md"
 DEMO_LINK = re.compile(r"http://127\.0\.0\.1:8000(/[^\s()\[\]\"'>]*)")
 DEMO_SLUGS = {slugify(spec["title"]) for spec in DEMO_POSTS}
@@ -191,9 +192,31 @@ def included_text(reference):
 
 def test_each_page_shows_the_current_code_of_its_includes(mkdocs_site):
     # Change a line of an included receiver, and the built page changes with it.
-    for chapter in CHAPTERS:
-        html = (mkdocs_site / "chapters" / chapter.stem / "index.html").read_text()
+    for chapter in CHAPTERS + UNDER_THE_HOOD:
+        built = mkdocs_site / chapter.parent.name / chapter.stem / "index.html"
+        html = built.read_text()
         text = unescape(re.sub(r"<[^>]+>", "", html))
         for reference in re.findall(r'--8<-- "([^"]+)"', chapter.read_text()):
             for line in included_text(reference):
                 assert line.strip() in text, f"{chapter.name}: {reference}: {line!r}"
+
+
+def test_the_learning_path_stays_short_and_its_machinery_one_click_away():
+    # How the project itself is hardened and measured lives under the hood; the
+    # chapters that used to hold it keep the lesson and a link.
+    limits = {"09-failures-and-async.md": 230, "10-cost-and-task-queues.md": 260}
+    for name, limit in limits.items():
+        lines = len((ROOT / "docs" / "chapters" / name).read_text().splitlines())
+        assert lines <= limit, f"{name}: {lines} lines of Markdown, over {limit}"
+    links = [
+        ("08-other-builtin-signals.md", "../under-the-hood/hardening.md"),
+        ("09-failures-and-async.md", "../under-the-hood/hardening.md"),
+        ("09-failures-and-async.md", "../under-the-hood/lockout.md"),
+        ("10-cost-and-task-queues.md", "../under-the-hood/benchmark.md"),
+    ]
+    for name, target in links:
+        assert f"]({target}" in (ROOT / "docs" / "chapters" / name).read_text(), name
+    nav = (ROOT / "mkdocs.yml").read_text()
+    assert nav.index("chapters/14-") < nav.index("- Under the hood:")
+    for page in UNDER_THE_HOOD:
+        assert f"under-the-hood/{page.name}" in nav

@@ -1,5 +1,6 @@
 """A receiver that raises, or an audit write that fails, must not break logging in."""
 
+# --8<-- [start:imports]
 import os
 import subprocess
 import sys
@@ -13,16 +14,21 @@ from bar.models import LoginRecord
 from foo.signals import user_login
 from tests.conftest import PASSWORD
 
+# --8<-- [end:imports]
+
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+# --8<-- [start:helpers]
 LOGIN_URL = "/accounts/login/"
 CREDENTIALS = {"username": "alice", "password": PASSWORD}
 
 
 @pytest.fixture
-def connected():
-    """connected(receiver): connect to user_login for the test, in this order."""
+def connect_to_user_login():
+    """connect_to_user_login(receiver): connected for this test, in this order."""
     receivers = []
 
     def connect(receiver):
@@ -30,16 +36,23 @@ def connected():
         receivers.append(receiver)
 
     yield connect
+    # A fixture's teardown runs even when the test fails.
     for receiver in receivers:
         user_login.disconnect(receiver)
 
 
 def dispatch_errors(caplog):
+    """The records that send_robust() logged for receivers that raised."""
     return [r for r in caplog.records if r.name == "django.dispatch"]
 
 
+# --8<-- [end:helpers]
+
+
 # --8<-- [start:raising_receiver]
-def test_a_raising_receiver_does_not_break_logging_in(client, alice, caplog, connected):
+def test_a_raising_receiver_does_not_break_logging_in(
+    client, alice, caplog, connect_to_user_login
+):
     ran = []
 
     def explode(sender, **kwargs):
@@ -48,8 +61,8 @@ def test_a_raising_receiver_does_not_break_logging_in(client, alice, caplog, con
     def after(sender, **kwargs):
         ran.append("after")
 
-    connected(explode)  # after bar's receiver, which ready() connected
-    connected(after)
+    connect_to_user_login(explode)  # after bar's receiver, which ready() connected
+    connect_to_user_login(after)
 
     response = client.post(LOGIN_URL, CREDENTIALS)
 
@@ -75,15 +88,15 @@ def test_a_raising_receiver_does_not_break_logging_in(client, alice, caplog, con
 # --8<-- [start:send_contrast]
 @pytest.mark.urls("tests.fragile_login")
 def test_with_send_the_same_receiver_turns_the_login_into_a_500(
-    alice, caplog, connected
+    alice, caplog, connect_to_user_login
 ):
     ran = []
 
     def explode(sender, **kwargs):
         raise RuntimeError("the audit service is down")
 
-    connected(explode)
-    connected(lambda sender, **kwargs: ran.append("after"))
+    connect_to_user_login(explode)
+    connect_to_user_login(lambda sender, **kwargs: ran.append("after"))
     client = Client(raise_request_exception=False)
 
     response = client.post(LOGIN_URL, CREDENTIALS)

@@ -1,5 +1,6 @@
 """foo: the custom user_login signal and the login view that sends it."""
 
+# --8<-- [start:imports]
 import ast
 from pathlib import Path
 
@@ -12,9 +13,13 @@ from foo.signals import user_login
 from tests.conftest import PASSWORD
 from tests.signal_capture import capture_signal
 
+# --8<-- [end:imports]
+
+# --8<-- [start:setup]
 pytestmark = pytest.mark.django_db
 
 LOGIN_URL = "/accounts/login/"
+# --8<-- [end:setup]
 
 
 def test_login_url_is_foos_view():

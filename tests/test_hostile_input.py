@@ -4,6 +4,7 @@ Each example runs inside a savepoint that is rolled back, so examples do not
 see each other's comments, sessions or failed-login counts.
 """
 
+# --8<-- [start:imports]
 import unicodedata
 from contextlib import contextmanager
 from urllib.parse import unquote, urljoin, urlsplit
@@ -21,8 +22,11 @@ from foo.signals import user_login
 from tests.conftest import PASSWORD
 from tests.signal_capture import capture_signal
 
+# --8<-- [end:imports]
+
 pytestmark = pytest.mark.django_db
 
+# --8<-- [start:setup]
 LOGIN_URL = "/accounts/login/"
 
 # Fast enough for `make test`: about 1 s per property. Raise max_examples
@@ -44,6 +48,9 @@ def rolled_back():
             yield
         finally:
             transaction.set_rollback(True)
+
+
+# --8<-- [end:setup]
 
 
 # Any text (control characters, NUL, line breaks, every script), very long
@@ -70,6 +77,7 @@ passwords = st.one_of(st.just(PASSWORD), any_text, missing)
 # --8<-- [end:strategies]
 
 
+# --8<-- [start:helpers]
 def form_data(**fields):
     """POST data without the fields whose value is None (a missing field)."""
     return {name: value for name, value in fields.items() if value is not None}
@@ -87,6 +95,9 @@ def cleaned_username(raw):
 
 def cleaned_password(raw):
     return None if not raw or "\x00" in raw else raw  # never stripped
+
+
+# --8<-- [end:helpers]
 
 
 # --8<-- [start:login_property]

@@ -1,5 +1,6 @@
 """What an attacker learns from the login page, and what the logs give away: nothing."""
 
+# --8<-- [start:imports]
 import logging
 import re
 
@@ -12,13 +13,19 @@ from blog.models import Comment
 from foo.signals import user_login
 from tests.conftest import PASSWORD
 
+# --8<-- [end:imports]
+
 pytestmark = pytest.mark.django_db
 
+# --8<-- [start:helpers]
 LOGIN_URL = "/accounts/login/"
 
 
 def csrf_token_of(response):
     return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.text)[1]
+
+
+# --8<-- [end:helpers]
 
 
 def refusal(username, password):

@@ -1,9 +1,28 @@
 """Chapter 13 lists every signal that the installed Django defines."""
 
 import re
+import weakref
 from pathlib import Path
 
 import django
+import pytest
+from django.core.signals import setting_changed
+from django.db.models.signals import (
+    ModelSignal,
+    class_prepared,
+    m2m_changed,
+    post_delete,
+    post_init,
+    post_migrate,
+    post_save,
+    pre_delete,
+    pre_init,
+    pre_migrate,
+    pre_save,
+)
+from django.test import override_settings
+
+from foo.signals import user_login
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "docs" / "chapters" / "13-reference.md"
@@ -59,3 +78,51 @@ def test_reference_documents_every_signal_the_project_defines():
     text = REFERENCE.read_text()
     for signal in signals:
         assert f"### `{signal}`" in text, f"chapter 13 does not document {signal}"
+
+
+def test_reference_names_every_receiver_of_user_login():
+    (row,) = [
+        line
+        for line in REFERENCE.read_text().splitlines()
+        if line.startswith("| **Receivers in this project** |")
+    ]
+    receivers = [entry[1] for entry in user_login.receivers]
+    receivers = [r() if isinstance(r, weakref.ref) else r for r in receivers]
+    assert len(receivers) >= 2
+    for receiver in receivers:
+        assert f"`{receiver.__module__}.{receiver.__qualname__}`" in row
+
+
+def test_only_the_seven_model_signals_take_lazy_senders():
+    lazy = {pre_init, post_init, pre_save, post_save, pre_delete, post_delete}
+    lazy.add(m2m_changed)
+    assert all(isinstance(signal, ModelSignal) for signal in lazy)
+    plain = [class_prepared, pre_migrate, post_migrate]
+    assert not any(isinstance(signal, ModelSignal) for signal in plain)
+
+
+def test_override_settings_restores_with_send_robust():
+    # Entering sends with send(); leaving with send_robust(), so every receiver
+    # runs before the first error is raised again.
+    heard = []
+
+    def fails_on_exit(sender, setting, enter, **kwargs):
+        if setting == "BLOG_SPAM_WORDS" and not enter:
+            raise RuntimeError("cannot restore")
+
+    def records(sender, setting, enter, **kwargs):
+        if setting == "BLOG_SPAM_WORDS":
+            heard.append(enter)
+
+    setting_changed.connect(fails_on_exit)
+    setting_changed.connect(records)
+    try:
+        with (
+            pytest.raises(RuntimeError, match="cannot restore"),
+            override_settings(BLOG_SPAM_WORDS=["x"]),
+        ):
+            pass
+    finally:
+        setting_changed.disconnect(fails_on_exit)
+        setting_changed.disconnect(records)
+    assert heard == [True, False]  # the receiver after the failing one still ran

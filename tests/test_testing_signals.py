@@ -1,11 +1,17 @@
 """Chapter 11: patterns for testing code that sends or receives signals."""
 
+# --8<-- [start:imports]
+import gc
+import re
+import subprocess
+import sys
 from contextlib import contextmanager
 from unittest import mock
 
 import pytest
 from django.db import transaction
 from django.db.models.signals import post_save
+from django.dispatch import Signal
 
 from bar.models import LoginRecord
 from bar.signals import record_login
@@ -13,6 +19,8 @@ from blog.models import Comment
 from foo.signals import user_login
 from tests.conftest import PASSWORD
 from tests.signal_capture import capture_signal
+
+# --8<-- [end:imports]
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +35,115 @@ def test_capture_signal_disconnects_even_when_the_block_fails():
 
 
 # --8<-- [end:helper_is_exception_safe]
+
+
+# --8<-- [start:helper_pitfalls]
+@contextmanager
+def capture_without_finally(signal, weak=True):
+    calls = []
+
+    def record(sender, **kwargs):
+        calls.append(sender)
+
+    signal.connect(record, weak=weak)
+    yield calls
+    signal.disconnect(record)  # skipped when the block raises
+
+
+def test_the_generators_frame_keeps_a_weakly_connected_closure_alive():
+    ping = Signal()
+    with capture_without_finally(ping, weak=True) as calls:
+        gc.collect()
+        ping.send(sender="inside the block")
+    assert calls == ["inside the block"]
+
+
+def test_without_finally_a_failing_block_leaves_its_receiver_connected():
+    ping = Signal()
+    with (
+        pytest.raises(AssertionError),
+        capture_without_finally(ping, weak=False) as calls,
+    ):
+        raise AssertionError("a failing assertion inside the block")
+
+    # contextmanager() raised the error at the `yield`, so the disconnect never
+    # ran: the receiver goes on recording every later send.
+    ping.send(sender="a later test")
+    assert calls == ["a later test"]
+
+    # Connected weakly, it would have died with the generator's frame instead.
+    with (
+        pytest.raises(AssertionError),
+        capture_without_finally(ping, weak=True) as weak_calls,
+    ):
+        raise AssertionError("a failing assertion inside the block")
+    gc.collect()
+    ping.send(sender="another test")
+    assert weak_calls == []
+    assert calls == ["a later test", "another test"]
+
+
+# --8<-- [end:helper_pitfalls]
+
+
+NO_PLUGINS = ["-p", "no:django", "-p", "no:hypothesispytest", "-p", "no:cacheprovider"]
+FAILING_TESTS = """
+import pytest
+from django.dispatch import Signal
+
+ping = Signal()
+
+
+def record(sender, **kwargs):
+    pass
+
+
+@pytest.fixture
+def recording():
+    ping.connect(record)
+    yield
+    ping.disconnect(record)
+
+
+def test_fails_while_the_fixture_is_connected(recording):
+    assert False
+
+
+def test_next_after_the_fixture():
+    assert not ping.has_listeners()
+
+
+def test_fails_after_connecting_by_hand():
+    ping.connect(record)
+    assert False
+    ping.disconnect(record)
+
+
+def test_next_after_connecting_by_hand():
+    assert ping.has_listeners()
+"""
+
+
+def test_a_yield_fixture_disconnects_after_a_failing_test_a_test_body_does_not(
+    tmp_path,
+):
+    (tmp_path / "test_inner.py").write_text(FAILING_TESTS)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-v", "test_inner.py", *NO_PLUGINS],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    outcomes = dict(re.findall(r"::(\w+) (PASSED|FAILED)", result.stdout))
+    assert outcomes == {
+        "test_fails_while_the_fixture_is_connected": "FAILED",
+        # pytest ran the fixture's teardown although the test failed...
+        "test_next_after_the_fixture": "PASSED",
+        "test_fails_after_connecting_by_hand": "FAILED",
+        # ...but a disconnect at the end of a test body never ran.
+        "test_next_after_connecting_by_hand": "PASSED",
+    }, result.stdout
 
 
 # --8<-- [start:mute]

@@ -5,6 +5,7 @@ and cannot see an in-memory test database, or rows inside a transaction that is
 never committed. It works on a throwaway SQLite file (bench.throwaway) instead.
 """
 
+# --8<-- [start:imports]
 import time
 
 import pytest
@@ -17,6 +18,9 @@ from blog.models import Post
 from notify.models import Notification
 from tests.conftest import PASSWORD
 
+# --8<-- [end:imports]
+
+# --8<-- [start:helpers]
 WAIT_SECONDS = 30
 
 
@@ -34,6 +38,10 @@ def wait_for(condition, timeout=WAIT_SECONDS):
         time.sleep(0.05)
 
 
+# --8<-- [end:helpers]
+
+
+# --8<-- [start:worker-test]
 @pytest.mark.usefixtures("queue_settings")
 def test_worker_runs_queued_login_and_comment_tasks_after_the_requests_return(
     django_db_blocker,
@@ -45,7 +53,6 @@ def test_worker_runs_queued_login_and_comment_tasks_after_the_requests_return(
         alice = User.objects.create_user("alice", password=PASSWORD)
         bob = User.objects.create_user("bob", password=PASSWORD)
         post = Post.objects.create(title="Queued", body="x", author=alice)
-        # --8<-- [start:worker-test]
         worker = start_worker(database, interval=0.05)
         try:
             client = Client()
@@ -72,7 +79,6 @@ def test_worker_runs_queued_login_and_comment_tasks_after_the_requests_return(
         # waited for the (50 ms) work that the worker did afterwards.
         assert alert.created_at > login_returned
         assert email.created_at > comment_returned
-        # --8<-- [end:worker-test]
 
         tasks = {t.task_path: t for t in DBTaskResult.objects.all()}
         assert sorted(tasks) == [
@@ -83,6 +89,9 @@ def test_worker_runs_queued_login_and_comment_tasks_after_the_requests_return(
             assert result.status == "SUCCESSFUL"
             assert len(result.worker_ids) == 1  # run once, by the worker
         assert tasks["notify.tasks.email_post_author"].return_value == email.pk
+
+
+# --8<-- [end:worker-test]
 
 
 def test_without_a_queue_the_request_waits_for_the_notification(

@@ -99,25 +99,23 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "tutorial_site.wsgi.application"
 
+# --8<-- [start:sqlite_options]
 DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": BASE_DIR / "db.sqlite3",
-        # --- reliability (issue 5): SQLite under concurrent writes ----------------
-        # --8<-- [start:sqlite_options]
         # WAL lets readers carry on while one connection writes; IMMEDIATE takes
         # the write lock when a transaction starts, so two writers queue up
         # (for up to "timeout" seconds) instead of failing with "database is
-        # locked" halfway through. Chapter 8 explains the choice.
+        # locked" halfway through. The tutorial's "Hardening" page explains why.
         "OPTIONS": {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         },
-        # --8<-- [end:sqlite_options]
-        # --- end reliability --------------------------------------------------------
     }
 }
+# --8<-- [end:sqlite_options]
 
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -340,7 +338,6 @@ if _tasks_backend not in TASKS_BACKENDS:
         f"DJANGO_TASKS_BACKEND must be one of {sorted(TASKS_BACKENDS)}."
     )
 TASKS = {"default": {"BACKEND": TASKS_BACKENDS[_tasks_backend]}}
-# --8<-- [end:tasks]
 # `db_worker` prints the tasks it runs through a handler it adds to its loggers,
 # but only when none is configured, and the root handler counts as one (while
 # leaving out loggers named django...). So they get a console of their own. At
@@ -351,10 +348,13 @@ LOGGING["handlers"]["worker_console"] = {
     "class": "logging.StreamHandler",
     "stream": "ext://sys.stdout",
 }
-LOGGING["loggers"] |= {
-    name: {"handlers": ["worker_console"], "level": "WARNING", "propagate": False}
-    for name in (tasks_framework.LOGGER, "django_tasks_db")
-}
+LOGGING.setdefault("loggers", {}).update(
+    {
+        name: {"handlers": ["worker_console"], "level": "WARNING", "propagate": False}
+        for name in (tasks_framework.LOGGER, "django_tasks_db")
+    }
+)
+# --8<-- [end:tasks]
 # The task signals in the toolbar's Signals panel, beside Django's own.
 DEBUG_TOOLBAR_CONFIG["EXTRA_SIGNALS"] += tasks_framework.SIGNALS
 # --- end of issue 6 -----------------------------------------------------------------
