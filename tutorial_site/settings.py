@@ -7,6 +7,14 @@ Local development needs no configuration. For anything else, set:
 - ``DJANGO_ALLOWED_HOSTS``: comma-separated host names, e.g. ``example.com,www.example.com``;
   needed when debug is off (``check --deploy`` reports security.W020 without it).
 - ``DJANGO_HSTS_SECONDS``: how long browsers keep to HTTPS, when debug is off (3600).
+- ``DJANGO_TASKS_BACKEND``: ``immediate`` (default) or ``database`` (with ``make worker``).
+- ``NOTIFY_DELIVERY``: how notify's slow receivers run: ``task`` (default),
+  ``on_commit`` or ``sync``.
+- ``DJANGO_DB_PATH``, ``DJANGO_TUTORIAL_SITE_DIR``: another database file and tutorial
+  build (the browser tests and ``make run-django6`` use them).
+
+The groups below: the project; apps and middleware; database; authentication and
+the lockout; the demo's own settings; logging; the debug toolbar; tasks; production.
 """
 
 # --8<-- [start:imports]
@@ -28,6 +36,8 @@ from tutorial_site import tasks_framework
 
 # --8<-- [end:tasks_imports]
 
+
+# --- The project: where it lives, debug, secret key, hosts --------------------------
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = os.environ.get("DJANGO_DEBUG", "1").lower() in {"1", "true", "yes", "on"}
@@ -47,6 +57,8 @@ ALLOWED_HOSTS = [
     if host.strip()
 ]
 
+
+# --- Apps and middleware: what the tutorial's chapters are about --------------------
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -59,10 +71,17 @@ INSTALLED_APPS = [
     "foo",
     "bar",
     "blog",
-    # reliability (issue 5): counts failed logins through user_login_failed.
+    # Counts failed logins and refuses a user name after too many (chapter 9).
     "lockout",
     # Chapter 1: blog's slug filled without a signal, in save() or in a service.
     "without_signals",
+    # The Tasks framework (on Django 5.2, the django-tasks backport), its database
+    # backend with the `db_worker` command, the slow receivers of chapter 10 and
+    # `manage.py signal_bench`.
+    *tasks_framework.APPS,
+    "django_tasks_db",
+    "notify",
+    "bench",
 ]
 
 MIDDLEWARE = [
@@ -99,6 +118,16 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "tutorial_site.wsgi.application"
 
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+
+# --- Database: SQLite, set up for a server that writes from several threads ---------
 # --8<-- [start:sqlite_options]
 DATABASES = {
     "default": {
@@ -116,7 +145,12 @@ DATABASES = {
     }
 }
 # --8<-- [end:sqlite_options]
+# The browser tests and `make run-django6` give the server a database of its own.
+if os.environ.get("DJANGO_DB_PATH"):
+    DATABASES["default"]["NAME"] = Path(os.environ["DJANGO_DB_PATH"])
 
+
+# --- Authentication and the lockout: foo's login page, counted attempts -------------
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
@@ -126,20 +160,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-us"
-TIME_ZONE = "UTC"
-USE_I18N = True
-USE_TZ = True
-
-STATIC_URL = "static/"
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-
 # foo's login view is the project's login page, so @login_required sends people there.
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "blog:post_list"
 LOGOUT_REDIRECT_URL = "blog:post_list"
 
-# --- reliability (issue 5): failed-login lockout ----------------------------------
 # --8<-- [start:lockout_settings]
 # Django's ModelBackend, plus: every login attempt is counted before its
 # password is checked, and refused unchecked once a limit is reached.
@@ -154,16 +179,33 @@ LOGIN_LOCKOUT_LIMIT = 5
 LOGIN_LOCKOUT_NAME_LIMIT = 20
 LOGIN_LOCKOUT_WINDOW = timedelta(minutes=15)
 # --8<-- [end:lockout_settings]
-# --- end reliability --------------------------------------------------------------
 
+
+# --- The demo's own settings: spam words, notify's delivery, the tutorial build -----
 # --8<-- [start:spam_words]
 # blog's pre_save receiver holds back a comment that contains any of these words.
 BLOG_SPAM_WORDS = ["casino", "viagra", "crypto giveaway"]
 # --8<-- [end:spam_words]
 
-# Where `make run` builds the tutorial; served at /tutorial/ while DEBUG is on.
-TUTORIAL_SITE_DIR = BASE_DIR / "site"
+# --8<-- [start:notify]
+# notify's receivers hand their slow work (a 50 ms sleep standing in for sending an
+# email) to notify.tasks. NOTIFY_DELIVERY decides how:
+#   "task"      enqueue it once the transaction commits (the default); with the
+#               database backend and a worker, the request no longer waits;
+#   "on_commit" run it once the transaction commits, still inside the request;
+#   "sync"      run it right inside the receiver, as most tutorials do.
+NOTIFY_DELIVERY = os.environ.get("NOTIFY_DELIVERY", "task")
+NOTIFY_EMAIL_SECONDS = 0.05
+# --8<-- [end:notify]
 
+# Where `make run` builds the tutorial; served at /tutorial/ while DEBUG is on.
+# The browser tests build one of their own.
+TUTORIAL_SITE_DIR = Path(
+    os.environ.get("DJANGO_TUTORIAL_SITE_DIR") or BASE_DIR / "site"
+)
+
+
+# --- Logging: every receiver's line in the runserver terminal -----------------------
 # --8<-- [start:logging]
 # Receivers report through the logging module, not print(): a log line can be
 # silenced, filtered or sent elsewhere, and a test can read it (pytest's caplog).
@@ -201,31 +243,6 @@ LOGGING = {
 }
 # --8<-- [end:logging]
 
-# --- reliability (issue 5): HTTPS-only cookies and redirects in production ------
-# Only with debug off, so `make run` keeps working over plain http://127.0.0.1.
-# `python manage.py check --deploy` reports no issue with these (tests/test_settings.py).
-if not DEBUG:
-    SECURE_SSL_REDIRECT = True
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    # Start short: a browser remembers HSTS for this long, a mistake included.
-    _hsts_seconds = os.environ.get("DJANGO_HSTS_SECONDS", "3600")
-    try:
-        SECURE_HSTS_SECONDS = int(_hsts_seconds)
-    except ValueError:
-        SECURE_HSTS_SECONDS = -1
-    if SECURE_HSTS_SECONDS < 0:
-        raise ImproperlyConfigured(
-            "DJANGO_HSTS_SECONDS must be a whole number of seconds (0 or more), "
-            f"not {_hsts_seconds!r}."
-        )
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    # Only a header flag: nothing is preloaded until you submit the domain at
-    # hstspreload.org, which also requires a max-age of a year.
-    SECURE_HSTS_PRELOAD = True
-# --- end reliability ------------------------------------------------------------
-
-# --- reliability (issue 5): logging for lockout and for failing receivers ---------
 # --8<-- [start:dispatch_logging]
 # send_robust() logs a receiver's exception, with its traceback, to
 # "django.dispatch". Without a handler of its own, Django sends it only to the
@@ -243,16 +260,18 @@ LOGGING.setdefault("loggers", {})["django.dispatch"] = {
     "propagate": False,
 }
 # --8<-- [end:dispatch_logging]
-# --- end reliability --------------------------------------------------------------
+# The task worker's own lines are set up with the tasks below, and the last
+# section of this file escapes control characters in every terminal handler.
 
-# --- Seeing signals: django-debug-toolbar and signal_watch (issue 4) ----------------
-# signal_watch holds the "Signals sent" toolbar panel and the `signalmap` command.
-# The toolbar itself is a development tool: it is switched on only with DEBUG, and
-# never while tests run (debug-toolbar's own advice; a test that wants it turns it
-# on with override_settings). PYTEST_VERSION is set by pytest for the whole run.
+
+# --- The debug toolbar: a development tool, with our "Signals sent" panel -----------
 # --8<-- [start:toolbar-settings]
-TESTING = "test" in sys.argv[1:2] or "PYTEST_VERSION" in os.environ
+# signal_watch holds the "Signals sent" panel and the `signalmap` command.
 INSTALLED_APPS += ["signal_watch"]
+# The toolbar is switched on only with DEBUG, and never while tests run
+# (debug-toolbar's own advice; a test that wants it turns it on with
+# override_settings). pytest sets PYTEST_VERSION for its whole run.
+TESTING = "test" in sys.argv[1:2] or "PYTEST_VERSION" in os.environ
 if DEBUG and not TESTING:
     INSTALLED_APPS += ["debug_toolbar"]
     # First, so that it sees (and times) everything the other middleware does.
@@ -296,35 +315,16 @@ DEBUG_TOOLBAR_CONFIG = {
     ],
 }
 # --8<-- [end:toolbar-settings]
-# --- end of issue 4 block ------------------------------------------------------------
+# The task signals too, from wherever this Django's Tasks framework defines them.
+DEBUG_TOOLBAR_CONFIG["EXTRA_SIGNALS"] += tasks_framework.SIGNALS
 
 
-# --- Browser tests and screenshots (issue 7) ---------------------------------------
-# tests/browser/ and `make screenshots` run the real server on a throwaway database
-# and a fresh tutorial build, so they never touch your db.sqlite3 or site/.
-if os.environ.get("DJANGO_DB_PATH"):
-    DATABASES["default"]["NAME"] = Path(os.environ["DJANGO_DB_PATH"])
-if os.environ.get("DJANGO_TUTORIAL_SITE_DIR"):
-    TUTORIAL_SITE_DIR = Path(os.environ["DJANGO_TUTORIAL_SITE_DIR"])
-
-
-# --- Issue 6: the slow "email the post's author" receiver and the task queue ------
-# --8<-- [start:notify]
-# notify's receivers hand their slow work (a 50 ms sleep standing in for sending an
-# email) to notify.tasks. NOTIFY_DELIVERY decides how:
-#   "task"      enqueue it once the transaction commits (the default); with the
-#               database backend and a worker, the request no longer waits;
-#   "on_commit" run it once the transaction commits, still inside the request;
-#   "sync"      run it right inside the receiver, as most tutorials do.
-NOTIFY_DELIVERY = os.environ.get("NOTIFY_DELIVERY", "task")
-NOTIFY_EMAIL_SECONDS = 0.05
-# --8<-- [end:notify]
-
+# --- Tasks: where notify's slow work runs --------------------------------------------
 # --8<-- [start:tasks]
 # Django 6 ships the Tasks framework as django.tasks; on 5.2 the django-tasks
-# backport provides the same API as an app (tasks_framework.APPS).
-# django_tasks_db is the database backend and its `db_worker` command (`make worker`).
-INSTALLED_APPS += [*tasks_framework.APPS, "django_tasks_db", "notify", "bench"]
+# backport provides the same API as an app (tasks_framework.APPS, installed
+# above). django_tasks_db is the database backend and its `db_worker` command
+# (`make worker`).
 # "immediate" (default) runs a task in the process that enqueues it, so `make run`
 # needs nothing more. "database" stores it for a separate worker process:
 # DJANGO_TASKS_BACKEND=database make run, and `make worker` in a second terminal.
@@ -355,12 +355,35 @@ LOGGING.setdefault("loggers", {}).update(
     }
 )
 # --8<-- [end:tasks]
-# The task signals in the toolbar's Signals panel, beside Django's own.
-DEBUG_TOOLBAR_CONFIG["EXTRA_SIGNALS"] += tasks_framework.SIGNALS
-# --- end of issue 6 -----------------------------------------------------------------
 
 
-# --- The terminal: every line escaped -------------------------------------------------
+# --- Production: HTTPS only, with debug off ------------------------------------------
+# Only with debug off, so `make run` keeps working over plain http://127.0.0.1.
+# With DJANGO_ALLOWED_HOSTS set, `python manage.py check --deploy` reports no issue
+# (tests/test_settings.py).
+if not DEBUG:
+    SECURE_SSL_REDIRECT = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    # Start short: a browser remembers HSTS for this long, a mistake included.
+    _hsts_seconds = os.environ.get("DJANGO_HSTS_SECONDS", "3600")
+    try:
+        SECURE_HSTS_SECONDS = int(_hsts_seconds)
+    except ValueError:
+        SECURE_HSTS_SECONDS = -1
+    if SECURE_HSTS_SECONDS < 0:
+        raise ImproperlyConfigured(
+            "DJANGO_HSTS_SECONDS must be a whole number of seconds (0 or more), "
+            f"not {_hsts_seconds!r}."
+        )
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Only a header flag: nothing is preloaded until you submit the domain at
+    # hstspreload.org, which also requires a max-age of a year.
+    SECURE_HSTS_PRELOAD = True
+
+
+# --- The terminal: every handler escapes control characters --------------------------
+# Last, so that it reaches the handlers every group above added.
 # --8<-- [start:escape_everywhere]
 # runserver's line for each request, and while DEBUG is on the errors of
 # django.request and its siblings, come from the handlers that Django defines in
