@@ -1,4 +1,7 @@
 import logging
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
@@ -7,6 +10,23 @@ from django.contrib.auth import get_user_model
 from blog.models import Comment, Post, Tag
 
 PASSWORD = "correct-horse-battery-staple"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def mkdocs_site(tmp_path_factory):
+    """The tutorial, built once for the run with `mkdocs build --strict`."""
+    site = tmp_path_factory.mktemp("mkdocs") / "site"
+    mkdocs = Path(sys.executable).parent / "mkdocs"
+    result = subprocess.run(
+        [mkdocs, "build", "--strict", "--site-dir", site],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    return site
 
 
 @pytest.fixture(autouse=True)

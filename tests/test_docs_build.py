@@ -37,14 +37,6 @@ def run(args, cwd):
     return subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=300)
 
 
-@pytest.fixture(scope="module")
-def mkdocs_site(tmp_path_factory):
-    site = tmp_path_factory.mktemp("mkdocs") / "site"
-    result = run([BIN / "mkdocs", "build", "--strict", "--site-dir", site], ROOT)
-    assert result.returncode == 0, result.stderr
-    return site
-
-
 def test_zensical_builds_the_same_config(tmp_path):
     # Zensical writes its site and cache inside the project folder, so build a
     # copy of the project (the pages include files from all over it).
