@@ -83,7 +83,7 @@ def test_allowed_hosts_come_from_the_environment():
     assert load_settings()["ALLOWED_HOSTS"] == []
 
 
-# --- reliability (issue 5): production settings -----------------------------------
+# --- Production settings ----------------------------------------------------------
 
 PRODUCTION = {
     "DJANGO_DEBUG": "0",
@@ -135,9 +135,6 @@ def test_demo_data_is_refused_in_production():
     result = run(["manage.py", "load_demo_data"], **PRODUCTION)
     assert result.returncode != 0
     assert "development only" in result.stderr
-
-
-# --- end reliability --------------------------------------------------------------
 
 
 @pytest.mark.parametrize("value", ["abc", "", "1.5", "-1", "3600s"])
