@@ -6,6 +6,7 @@ from unittest import mock
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.test import override_settings
 
 from bar.apps import BarConfig
@@ -103,3 +104,20 @@ def test_user_name_with_line_breaks_cannot_forge_a_log_line(client, db, signal_l
     (line,) = [line for line in signal_log() if line.startswith("[bar.signals]")]
     assert "\n" not in line and "\r" not in line
     assert r"user='a\r\nFAKE LINE'" in line
+
+
+@pytest.mark.django_db
+def test_the_admin_shows_login_records_but_adds_or_changes_none(client, alice):
+    # The receiver writes the audit trail; a hand-made record (with no user, a
+    # 500 before) is refused, and a record is shown read-only.
+    get_user_model().objects.filter(pk=alice.pk).update(
+        is_staff=True, is_superuser=True
+    )
+    client.force_login(alice)
+    record = LoginRecord.objects.create(user=alice, remote_addr="127.0.0.1")
+
+    assert client.get("/admin/bar/loginrecord/").status_code == 200
+    assert client.get("/admin/bar/loginrecord/add/").status_code == 403
+    page = client.get(f"/admin/bar/loginrecord/{record.pk}/change/")
+    assert page.status_code == 200
+    assert b'name="_save"' not in page.content

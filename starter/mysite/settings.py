@@ -138,7 +138,9 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # Receivers report through the logging module, each with a logger named after its
 # module: logging.getLogger(__name__). One handler on the root logger prints the
 # lines of every app, whatever its name, as "[audit.receivers] ...". Django's own
-# loggers print with their own handlers already: the filter keeps them out.
+# loggers print with their own handlers already (while DEBUG is on): the filter
+# keeps them out. A receiver that fails inside send_robust() is logged to
+# "django.dispatch": that one is printed to stderr always, DEBUG or not.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -157,7 +159,18 @@ LOGGING = {
             "filters": ["not_django"],
             "formatter": "module",
         },
+        "receiver_errors": {
+            "class": "logging.StreamHandler",
+            "formatter": "module",
+        },
     },
     "root": {"handlers": ["console"], "level": "INFO"},
+    "loggers": {
+        "django.dispatch": {
+            "handlers": ["receiver_errors"],
+            "level": "ERROR",
+            "propagate": False,
+        },
+    },
 }
 # --8<-- [end:logging]
