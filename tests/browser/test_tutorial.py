@@ -212,10 +212,14 @@ def test_search_finds_dispatch_uid(page, demo_server):
     expect(page.locator(".md-content")).to_contain_text("dispatch_uid")
 
 
+HIGHLIGHTED = re.compile(r'class="(?:[\w-]+ )*highlight"')
+
+
 def first_page_with_code(site_dir):
     for path in tutorial.page_paths(site_dir):
-        # A highlighted code block (a Mermaid diagram is a <pre> with no copy button).
-        if 'class="highlight"' in tutorial.page_file(site_dir, path).read_text():
+        # A highlighted code block, "language-python highlight" and the like (a
+        # Mermaid diagram is a <pre> with no copy button).
+        if HIGHLIGHTED.search(tutorial.page_file(site_dir, path).read_text()):
             return path
     return None
 
