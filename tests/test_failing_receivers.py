@@ -114,14 +114,18 @@ def test_with_send_the_same_receiver_turns_the_login_into_a_500(
 # --8<-- [end:send_contrast]
 
 
+def refuse_audit_records(cursor):
+    """Make SQLite itself refuse every new LoginRecord: a real database error."""
+    cursor.execute(
+        f"CREATE TRIGGER refuse_login_records BEFORE INSERT ON {LoginRecord._meta.db_table} "
+        "BEGIN SELECT RAISE(ABORT, 'audit table is read-only'); END"
+    )
+
+
 # --8<-- [start:audit_failure]
 def test_a_failing_audit_write_is_logged_and_the_login_goes_on(client, alice, caplog):
-    # A real database error, raised by SQLite itself on every insert.
     with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE TRIGGER refuse_login_records BEFORE INSERT ON bar_loginrecord "
-            "BEGIN SELECT RAISE(ABORT, 'audit table is read-only'); END"
-        )
+        refuse_audit_records(cursor)
 
     response = client.post(LOGIN_URL, CREDENTIALS)
 
@@ -144,10 +148,7 @@ def test_a_failing_audit_write_leaves_a_request_transaction_usable(
     # savepoint is what keeps that transaction usable after the failed insert.
     monkeypatch.setitem(connection.settings_dict, "ATOMIC_REQUESTS", True)
     with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE TRIGGER refuse_login_records BEFORE INSERT ON bar_loginrecord "
-            "BEGIN SELECT RAISE(ABORT, 'audit table is read-only'); END"
-        )
+        refuse_audit_records(cursor)
 
     response = client.post(LOGIN_URL, CREDENTIALS)
 
