@@ -66,7 +66,8 @@ def start_worker(database_path, *, interval=1.0, ready_timeout=30):
             [
                 sys.executable,
                 "-m",
-                "bench.worker",
+                # worker.py, beside this file, in whichever package holds both.
+                f"{__package__}.worker",
                 str(database_path),
                 "--no-reload",
                 "--no-startup-delay",

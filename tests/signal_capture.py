@@ -1,8 +1,9 @@
 """Record what a signal sends, for tests.
 
-    with capture_signal(user_login) as calls:
-        client.post(...)
+    with capture_signal(some_signal) as calls:
+        ...  # the code that should send it
     assert len(calls) == 1
+    assert calls[0].sender is SomeSender
     assert calls[0].kwargs["user"] == alice
 
 The temporary receiver is disconnected when the block ends, even when an

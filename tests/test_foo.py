@@ -30,7 +30,6 @@ def test_login_page_renders_with_csrf_token(client):
     response = client.get(LOGIN_URL)
     assert response.status_code == 200
     assert b"csrfmiddlewaretoken" in response.content
-    assert b'href="/tutorial/' in response.content
 
 
 # --8<-- [start:sent_once]

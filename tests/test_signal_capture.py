@@ -1,5 +1,7 @@
 """The capture helper itself: it records, filters by sender, and always disconnects."""
 
+from pathlib import Path
+
 import pytest
 from django.dispatch import Signal
 
@@ -54,3 +56,13 @@ def test_disconnects_even_when_the_block_raises():
     with pytest.raises(AssertionError), capture_signal(ping):
         raise AssertionError("a failing assertion inside the block")
     assert not ping.has_listeners()
+
+
+def test_chapter_3_project_has_the_same_helper():
+    # Chapters 3 and 11 both show tests/signal_capture.py: one helper, not two
+    # that record differently under the same name.
+    root = Path(__file__).resolve().parent.parent
+    starter_copy = root / "starter" / "tests" / "signal_capture.py"
+    assert (
+        starter_copy.read_text() == (root / "tests" / "signal_capture.py").read_text()
+    )

@@ -80,3 +80,8 @@ def test_content_named_assets_are_cached_for_good_and_pages_are_not(
         assert response.status_code == 200
         assert not response.has_header("Cache-Control")
         response.close()
+
+
+def test_the_login_page_links_to_its_chapter(client):
+    response = client.get("/accounts/login/")
+    assert b'href="/tutorial/chapters/05-custom-signal/"' in response.content

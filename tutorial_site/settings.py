@@ -17,15 +17,25 @@ The groups below: the project; apps and middleware; database; authentication and
 the lockout; the demo's own settings; logging; the debug toolbar; tasks; production.
 """
 
-# --8<-- [start:imports]
+# Each block of the tutorial shows the imports it needs, one section per line.
+# --8<-- [start:import_os]
 import os
+
+# --8<-- [end:import_os]
+# --8<-- [start:import_sys]
 import sys
+
+# --8<-- [end:import_sys]
+# --8<-- [start:import_timedelta]
 from datetime import timedelta
+
+# --8<-- [end:import_timedelta]
 from pathlib import Path
 
+# --8<-- [start:import_improperly_configured]
 from django.core.exceptions import ImproperlyConfigured
 
-# --8<-- [end:imports]
+# --8<-- [end:import_improperly_configured]
 # --8<-- [start:logging_imports]
 from django.utils.log import DEFAULT_LOGGING
 
@@ -75,14 +85,15 @@ INSTALLED_APPS = [
     "lockout",
     # Chapter 1: blog's slug filled without a signal, in save() or in a service.
     "without_signals",
-    # The Tasks framework (on Django 5.2, the django-tasks backport), its database
-    # backend with the `db_worker` command, the slow receivers of chapter 10 and
-    # `manage.py signal_bench`.
-    *tasks_framework.APPS,
-    "django_tasks_db",
-    "notify",
+    # `manage.py signal_bench`, which times the receivers of chapter 10.
     "bench",
 ]
+# --8<-- [start:tasks_apps]
+# The Tasks framework, an app on Django 5.2 (the django-tasks backport) and none
+# on Django 6 (django.tasks); its database backend, with the `db_worker`
+# command; and notify, whose receivers hand their slow work to tasks.
+INSTALLED_APPS += [*tasks_framework.APPS, "django_tasks_db", "notify"]
+# --8<-- [end:tasks_apps]
 
 MIDDLEWARE = [
     # A form POST in a charset other than UTF-8 gets a 400 before anything reads
@@ -321,10 +332,6 @@ DEBUG_TOOLBAR_CONFIG["EXTRA_SIGNALS"] += tasks_framework.SIGNALS
 
 # --- Tasks: where notify's slow work runs --------------------------------------------
 # --8<-- [start:tasks]
-# Django 6 ships the Tasks framework as django.tasks; on 5.2 the django-tasks
-# backport provides the same API as an app (tasks_framework.APPS, installed
-# above). django_tasks_db is the database backend and its `db_worker` command
-# (`make worker`).
 # "immediate" (default) runs a task in the process that enqueues it, so `make run`
 # needs nothing more. "database" stores it for a separate worker process:
 # DJANGO_TASKS_BACKEND=database make run, and `make worker` in a second terminal.

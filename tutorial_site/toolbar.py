@@ -18,7 +18,7 @@ def show_toolbar(request):
     the toolbar would run its panels for every page, script and image of it.
     """
     try:
-        tutorial = reverse("tutorial", kwargs={"path": ""})
+        tutorial = reverse("tutorial")
     except NoReverseMatch:  # not routed (DEBUG off)
         tutorial = None
     if tutorial and request.path.startswith(tutorial):

@@ -1,19 +1,25 @@
+# --8<-- [start:imports]
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path, re_path
+from django.urls import include, path
 
+# --8<-- [end:imports]
 from . import views
 
+# --8<-- [start:urlpatterns]
 urlpatterns = [
-    path("favicon.ico", views.favicon),
     path("admin/", admin.site.urls),
     path("accounts/", include("foo.urls")),
     path("", include("blog.urls")),
 ]
+# --8<-- [end:urlpatterns]
 
-# The built tutorial, served like static files: only while DEBUG is on.
+# This demo's own pages: a favicon, so that no 404 line interrupts the terminal,
+# and the built tutorial, served like static files only while DEBUG is on.
+urlpatterns += [path("favicon.ico", views.favicon)]
 tutorial_urlpatterns = [
-    re_path(r"^tutorial/(?P<path>.*)$", views.tutorial, name="tutorial")
+    path("tutorial/", views.tutorial, name="tutorial"),
+    path("tutorial/<path:path>", views.tutorial),
 ]
 if settings.DEBUG:
     urlpatterns += tutorial_urlpatterns

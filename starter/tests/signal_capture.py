@@ -1,24 +1,45 @@
-"""Record what a signal sends, for tests."""
+"""Record what a signal sends, for tests.
+
+    with capture_signal(some_signal) as calls:
+        ...  # the code that should send it
+    assert len(calls) == 1
+    assert calls[0].sender is SomeSender
+    assert calls[0].kwargs["user"] == alice
+
+The temporary receiver is disconnected when the block ends, even when an
+assertion inside the block fails, so one failing test cannot leave a receiver
+behind that changes what the next tests see.
+"""
 
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class SignalCall:
+    """One send: the signal, its sender and the other keyword arguments it carried."""
+
+    signal: Any
+    sender: Any
+    kwargs: dict[str, Any] = field(default_factory=dict)
 
 
 @contextmanager
 def capture_signal(signal, sender=None):
-    """Yield a list that receives one dict per send of ``signal``.
+    """Connect a recording receiver to ``signal`` for the duration of the block.
 
-    Each dict holds the keyword arguments the receivers got: ``signal``,
-    ``sender`` and whatever the sender passed. ``sender`` filters as in
-    ``Signal.connect()``. The recording receiver is disconnected when the block
-    ends, even when an assertion inside it fails.
+    ``sender`` filters like ``Signal.connect(sender=...)``: only sends from it
+    are recorded. Yields the list of SignalCall, filled in as sends happen.
     """
     calls = []
 
-    def record(**kwargs):
-        calls.append(kwargs)
+    def record(signal, sender, **kwargs):
+        calls.append(SignalCall(signal=signal, sender=sender, kwargs=kwargs))
 
-    # weak=False: the signal itself keeps `record` alive until the disconnect()
-    # below, instead of relying on this function's frame to hold on to it.
+    # A closure connected weakly dies with its last strong reference. Here this
+    # generator's frame holds one until the block ends, but weak=False makes the
+    # lifetime explicit: the disconnect() in `finally` is what ends it.
     signal.connect(record, sender=sender, weak=False)
     try:
         yield calls

@@ -17,12 +17,13 @@ def test_a_login_sends_login_succeeded_once_with_its_arguments(alice, log_in):
     assert response.status_code == 302
     assert len(calls) == 1
     call = calls[0]
+    assert call.signal is login_succeeded
+    assert call.sender is LoginView
     # Exactly the documented arguments: a new one must be documented first.
-    assert set(call) == {"signal", "sender", "request", "user"}
-    assert call["sender"] is LoginView
-    assert call["user"] == alice
-    assert isinstance(call["request"], HttpRequest)
-    assert call["request"].path == "/accounts/login/"
+    assert set(call.kwargs) == {"request", "user"}
+    assert call.kwargs["user"] == alice
+    assert isinstance(call.kwargs["request"], HttpRequest)
+    assert call.kwargs["request"].path == "/accounts/login/"
 
 
 # --8<-- [end:sent]

@@ -77,7 +77,10 @@ def import_signal_modules():
 def display_path(filename):
     """The file, relative to the project or to the sys.path entry it was imported from."""
     path = Path(filename).resolve()
-    roots = [Path(settings.BASE_DIR)] + [Path(entry) for entry in sys.path if entry]
+    roots = [Path(entry) for entry in sys.path if entry]
+    # startproject's settings name the project's folder; other settings may not.
+    if getattr(settings, "BASE_DIR", None):
+        roots.append(Path(settings.BASE_DIR))
     roots = [root.resolve() for root in roots]
     roots = [root for root in roots if path.is_relative_to(root)]
     if not roots:
