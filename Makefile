@@ -79,7 +79,7 @@ test-lts: install chromium
 suite-django6: SUITE_BIN := $(DJANGO6_BIN)
 # Both halves may run at once: pytest's cache and Hypothesis's example database
 # get a folder of their own. (Databases, servers and builds are temporary and
-# per run, on free ports; see tests/conftest.py and tests/browser/machinery.py.)
+# per run, on free ports; see conftest.py, tests/conftest.py and tests/browser/machinery.py.)
 suite-django6: SUITE_PYTEST := -o cache_dir=.pytest_cache/django6
 suite-django6: export HYPOTHESIS_STORAGE_DIRECTORY = .hypothesis/django6
 suite-django6: $(DJANGO6_INSTALLED) chromium

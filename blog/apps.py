@@ -39,7 +39,7 @@ class BlogConfig(AppConfig):
         # plan lists every migration of the whole `migrate` run, all apps together.
         ours = [m for m, backwards in plan if m.app_label == app_config.label]
         logger.info(
-            "pre_migrate app=%s using=%r blog migrations to run=%d",
+            "pre_migrate app=%s using=%r migrations to run=%d",
             app_config.label,
             using,
             len(ours),

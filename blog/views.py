@@ -39,7 +39,9 @@ class CommentCreateView(LoginRequiredMixin, FormView):
     """Adds a comment to a post. POST only: the form lives on the post's page."""
 
     form_class = CommentForm
-    template_name = "blog/post_detail.html"
+    # The post's page, where the form lives: the template PostDetailView finds
+    # from the model, "<app_label>/post_detail.html".
+    template_name = f"{Post._meta.app_label}/post_detail.html"
     http_method_names = ["post"]
 
     def setup(self, request, *args, **kwargs):

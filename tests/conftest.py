@@ -1,7 +1,4 @@
 import logging
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
@@ -10,23 +7,6 @@ from django.contrib.auth import get_user_model
 from blog.models import Comment, Post, Tag
 
 PASSWORD = "correct-horse-battery-staple"
-ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="session")
-def mkdocs_site(tmp_path_factory):
-    """The tutorial, built once for the run with `mkdocs build --strict`."""
-    site = tmp_path_factory.mktemp("mkdocs") / "site"
-    mkdocs = Path(sys.executable).parent / "mkdocs"
-    result = subprocess.run(
-        [mkdocs, "build", "--strict", "--site-dir", site],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
-    return site
 
 
 @pytest.fixture(autouse=True)
@@ -103,24 +83,3 @@ def django_db_modify_db_settings(
 
     test_settings = settings.DATABASES["default"].setdefault("TEST", {})
     test_settings["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
-
-
-def turn_on_toolbar(settings):
-    """Turn the debug toolbar on for one test, as `make run` has it: DEBUG on,
-    its middleware first, its URLs routed (tests/toolbar_urls.py)."""
-    settings.DEBUG = True
-    settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, "debug_toolbar"]
-    settings.MIDDLEWARE = [
-        "debug_toolbar.middleware.DebugToolbarMiddleware",
-        *settings.MIDDLEWARE,
-    ]
-    settings.ROOT_URLCONF = "tests.toolbar_urls"
-
-
-@pytest.fixture(scope="session")
-def real_server():
-    """One real runserver for the whole run (tests/live_server.py), started on first use."""
-    from tests.live_server import DemoServer
-
-    with DemoServer() as server:
-        yield server

@@ -13,8 +13,9 @@ from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.test import Client
 
 from foo.signals import user_login
-from tests.conftest import PASSWORD, turn_on_toolbar
+from tests.conftest import PASSWORD
 from tests.signal_capture import capture_signal
+from tests.test_toolbar_secrets import turn_on_toolbar
 
 pytestmark = pytest.mark.django_db
 

@@ -76,8 +76,9 @@ def test_raw_sql_sends_nothing(post):
         connection.cursor() as cursor,
     ):
         # blog_slugify() is the SQL function blog adds on connection_created.
+        table = connection.ops.quote_name(Post._meta.db_table)  # "blog_post"
         cursor.execute(
-            "UPDATE blog_post SET title = %s, slug = blog_slugify(%s) WHERE id = %s",
+            f"UPDATE {table} SET title = %s, slug = blog_slugify(%s) WHERE id = %s",
             ["Raw SQL", "Raw SQL", post.pk],
         )
 
@@ -96,7 +97,7 @@ def test_loaddata_sends_raw_true_and_the_receivers_stand_aside(alice, tmp_path):
         json.dumps(
             [
                 {
-                    "model": "blog.post",
+                    "model": Post._meta.label_lower,  # "blog.post"
                     "pk": 50,
                     "fields": {
                         "title": "Imported",
@@ -107,7 +108,7 @@ def test_loaddata_sends_raw_true_and_the_receivers_stand_aside(alice, tmp_path):
                     },
                 },
                 {
-                    "model": "blog.comment",
+                    "model": Comment._meta.label_lower,
                     "pk": 60,
                     "fields": {
                         "post": 50,
@@ -227,8 +228,9 @@ def tables_for(*models_to_create):
                 editor.delete_model(model)
 
 
-# Any app in INSTALLED_APPS: the two models below exist only inside the test.
-THROWAWAY_APP = "blog"
+# Any app in INSTALLED_APPS (here the one Post belongs to): the two models
+# below exist only inside the test.
+THROWAWAY_APP = Post._meta.app_label
 
 
 def delete_an_article_with_two_replies(on_delete):
@@ -295,23 +297,23 @@ def test_db_cascade_leaves_the_replies_to_the_database_and_sends_nothing_for_the
 
 @pytest.mark.skipif(django.VERSION < (6, 1), reason="DB_CASCADE is new in Django 6.1")
 def test_db_cascade_cannot_follow_a_python_level_on_delete():
-    with isolate_apps("blog"):
+    with isolate_apps(THROWAWAY_APP):
 
         class Author(models.Model):  # noqa: DJ008 (never printed)
             class Meta:
-                app_label = "blog"
+                app_label = THROWAWAY_APP
 
         class Article(models.Model):  # noqa: DJ008
             author = models.ForeignKey(Author, on_delete=models.CASCADE)
 
             class Meta:
-                app_label = "blog"
+                app_label = THROWAWAY_APP
 
         class Reply(models.Model):  # noqa: DJ008
             article = models.ForeignKey(Article, on_delete=models.DB_CASCADE)
 
             class Meta:
-                app_label = "blog"
+                app_label = THROWAWAY_APP
 
         assert [error.id for error in Reply.check()] == ["fields.E323"]
 
@@ -319,7 +321,7 @@ def test_db_cascade_cannot_follow_a_python_level_on_delete():
             post = models.ForeignKey(Post, on_delete=models.DB_CASCADE)
 
             class Meta:
-                app_label = "blog"
+                app_label = THROWAWAY_APP
 
         # (E300 too, only because Post is not in the throwaway app registry.)
         assert "fields.E323" in {error.id for error in Reaction.check()}
@@ -332,9 +334,13 @@ def load_a_tagged_post(author, tmp_path):
     fixture.write_text(
         json.dumps(
             [
-                {"model": "blog.tag", "pk": 70, "fields": {"name": "fixtures"}},
                 {
-                    "model": "blog.post",
+                    "model": Tag._meta.label_lower,
+                    "pk": 70,
+                    "fields": {"name": "fixtures"},
+                },
+                {
+                    "model": Post._meta.label_lower,  # "blog.post"
                     "pk": 71,
                     "fields": {
                         "title": "Tagged",

@@ -17,14 +17,24 @@ from django.core.signals import got_request_exception, setting_changed
 from django.db import connection, connections
 from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate, pre_migrate
+from django.shortcuts import resolve_url
 from django.test import Client, override_settings
 from django.test.signals import template_rendered
+from django.urls import resolve
 
-from blog.apps import MODERATORS_GROUP
+from blog import other_signals
+from blog.apps import MODERATORS_GROUP, BlogConfig
+from blog.models import Post
 from blog.other_signals import forget_spam_words, spam_words
+from blog.views import PostDetailView
+from foo.views import LoginView
 from tests.signal_capture import capture_signal
 
 pytestmark = pytest.mark.django_db
+
+# The LOGGING formatter starts each line with the logger's name, which is the
+# receiver's module: "[blog.other_signals] ...".
+OTHER_SIGNALS = f"[{other_signals.__name__}]"
 
 
 # --8<-- [end:imports]
@@ -34,12 +44,17 @@ ROOT = Path(__file__).resolve().parent.parent
 # --8<-- [start:blog_lines]
 def blog_lines(signal_log, name):
     """What blog's receivers logged for the signal `name`, as the terminal shows it."""
+    app = f"[{other_signals.__package__}."  # "[blog."
     return [
         line
         for line in signal_log()
-        if line.startswith("[blog.") and line.partition("] ")[2].startswith(f"{name} ")
+        if line.startswith(app) and line.partition("] ")[2].startswith(f"{name} ")
     ]
     # --8<-- [end:blog_lines]
+
+
+# The migration receivers are methods of BlogConfig: "[blog.apps] ...".
+APPS = f"[{BlogConfig.__module__}]"
 
 
 # got_request_exception ------------------------------------------------------------
@@ -58,18 +73,21 @@ def test_unhandled_exception_sends_got_request_exception(db, signal_log):
     assert set(call.kwargs) == {"request"}
     assert call.kwargs["request"].path == "/broken/"
     assert blog_lines(signal_log, "got_request_exception") == [
-        "[blog.other_signals] got_request_exception path='/broken/' exception=RuntimeError"
+        f"{OTHER_SIGNALS} got_request_exception path='/broken/' exception=RuntimeError"
     ]
     assert "s3cr3t" not in "\n".join(signal_log())
 
 
-@pytest.mark.urls("tests.urls_with_error")
 def test_404_and_403_are_answers_not_exceptions(client, post):
+    # A post's page for a slug that no post has: the URL exists, and the view
+    # raises Http404 (get_absolute_url() builds it from blog/urls.py).
+    missing = Post(slug="no-such-post").get_absolute_url()
+    assert resolve(missing).func.view_class is PostDetailView
+    # The login page (the LOGIN_URL setting), posted to without a CSRF token.
+    login = resolve_url(settings.LOGIN_URL)
     with capture_signal(got_request_exception) as calls:
-        assert client.get("/posts/no-such-post/").status_code == 404
-        assert (
-            Client(enforce_csrf_checks=True).post("/accounts/login/").status_code == 403
-        )
+        assert client.get(missing).status_code == 404
+        assert Client(enforce_csrf_checks=True).post(login).status_code == 403
     assert calls == []
 
 
@@ -119,10 +137,10 @@ def test_migrate_sends_both_signals_once_for_blog_and_restores_the_group(signal_
     assert post[0].kwargs["using"] == "default"
     assert Group.objects.get(name=MODERATORS_GROUP).permissions.count() == 3
     assert blog_lines(signal_log, "pre_migrate") == [
-        "[blog.apps] pre_migrate app=blog using='default' blog migrations to run=0"
+        f"{APPS} pre_migrate app=blog using='default' migrations to run=0"
     ]
     assert blog_lines(signal_log, "post_migrate") == [
-        "[blog.apps] post_migrate group 'Blog moderators' created, 3 permissions"
+        f"{APPS} post_migrate group 'Blog moderators' created, 3 permissions"
     ]
 
 
@@ -130,6 +148,44 @@ def test_migrate_again_keeps_a_single_group(signal_log):
     call_command("migrate", verbosity=0)
     assert Group.objects.filter(name=MODERATORS_GROUP).count() == 1
     assert "already there, 3 permissions" in blog_lines(signal_log, "post_migrate")[0]
+
+
+def test_migrate_signals_skip_only_the_apps_without_a_models_module(
+    tmp_path, monkeypatch
+):
+    # Django sends them for each app config whose models_module is not None:
+    # an app with a models.py, even one that defines no model. foo (no
+    # models.py) and an app like it get neither.
+    for name, files in {
+        "app_with_an_empty_models_py": ["__init__.py", "models.py"],
+        "app_without_models_py": ["__init__.py"],
+    }.items():
+        (tmp_path / name).mkdir()
+        for file in files:
+            (tmp_path / name / file).touch()
+    monkeypatch.syspath_prepend(tmp_path)
+    installed = [
+        *settings.INSTALLED_APPS,
+        "app_with_an_empty_models_py",
+        "app_without_models_py",
+    ]
+    with override_settings(INSTALLED_APPS=installed):
+        with (
+            capture_signal(pre_migrate) as pre,
+            capture_signal(post_migrate) as post,
+        ):
+            call_command("migrate", verbosity=0)
+        with_models_module = [
+            config
+            for config in apps.get_app_configs()
+            if config.models_module is not None
+        ]
+        labels = [call.sender.label for call in pre]
+
+    assert [call.sender for call in pre] == with_models_module
+    assert [call.sender for call in post] == with_models_module
+    assert "app_with_an_empty_models_py" in labels
+    assert not {"app_without_models_py", "foo"} & set(labels)
 
 
 def test_flush_sends_only_post_migrate_without_apps_or_plan(signal_log):
@@ -169,7 +225,7 @@ def test_migrate_receivers_follow_the_new_app_config_when_a_test_changes_apps(
     assert len(to_the_new_one) == 1
     assert Group.objects.get(name=MODERATORS_GROUP).permissions.count() == 3
     assert blog_lines(signal_log, "post_migrate") == [
-        "[blog.apps] post_migrate group 'Blog moderators' created, 3 permissions"
+        f"{APPS} post_migrate group 'Blog moderators' created, 3 permissions"
     ]
     assert apps.get_app_config("blog") is original
 
@@ -196,8 +252,7 @@ def test_configs_thrown_away_by_tests_leave_no_receiver_behind(signal_log):
 
     assert (
         blog_lines(signal_log, "pre_migrate")
-        == ["[blog.apps] pre_migrate app=blog using='default' blog migrations to run=0"]
-        * 10
+        == [f"{APPS} pre_migrate app=blog using='default' migrations to run=0"] * 10
     )
 
 
@@ -217,7 +272,7 @@ def test_every_new_connection_gets_the_slug_function(signal_log):
     assert call.kwargs["connection"] is new
     assert call.sender is type(new)  # the backend's DatabaseWrapper class
     assert (
-        "[blog.other_signals] connection_created vendor=sqlite alias='default'"
+        f"{OTHER_SIGNALS} connection_created vendor=sqlite alias='default'"
         in signal_log()
     )
 
@@ -242,8 +297,8 @@ def test_changing_the_setting_in_a_test_clears_the_cached_words(signal_log):
         assert spam_words() == ("lottery",)
     assert "casino" in spam_words()  # restored on the way out
     assert blog_lines(signal_log, "setting_changed") == [
-        "[blog.other_signals] setting_changed BLOG_SPAM_WORDS enter=True",
-        "[blog.other_signals] setting_changed BLOG_SPAM_WORDS enter=False",
+        f"{OTHER_SIGNALS} setting_changed BLOG_SPAM_WORDS enter=True",
+        f"{OTHER_SIGNALS} setting_changed BLOG_SPAM_WORDS enter=False",
     ]
 
 
@@ -270,19 +325,16 @@ def test_rendering_a_page_sends_template_rendered_per_template(client):
     # instrumented version: setup_test_environment() (the test runner and
     # pytest-django call it), or django-debug-toolbar's Templates panel.
     with capture_signal(template_rendered) as calls:
-        client.get("/accounts/login/")
+        client.get(resolve_url(settings.LOGIN_URL))  # chapter 5's login page
 
     names = [call.kwargs["template"].name for call in calls]
-    # The page, the template it extends, then one per form widget and label.
-    assert names[:2] == ["foo/login.html", "base.html"]
-    assert set(names[2:]) == {
-        "django/forms/label.html",
-        "django/forms/widgets/input.html",
-        "django/forms/attrs.html",
-        "django/forms/widgets/attrs.html",
+    # The page, the template it extends, then the form's: one per widget,
+    # label, ... (which ones depends on how the page renders the form).
+    assert names[:2] == [LoginView.template_name, "base.html"]
+    assert {
         "django/forms/widgets/text.html",
         "django/forms/widgets/password.html",
-    }
+    } <= set(names[2:])
     assert "form" in calls[0].kwargs["context"]
 
 

@@ -21,7 +21,7 @@ from django.test import Client
 from bar.models import LoginRecord
 from blog.models import Comment
 from lockout.models import FailedLogins
-from tests.conftest import PASSWORD, turn_on_toolbar
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +30,18 @@ TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 # Our own "Signals sent" panel masks its arguments itself (signal_watch).
 OWN_PANELS = {"SignalsSentPanel"}
+
+
+def turn_on_toolbar(settings):
+    """Turn the debug toolbar on for one test, as `make run` has it: DEBUG on,
+    its middleware first, its URLs routed (tests/toolbar_urls.py)."""
+    settings.DEBUG = True
+    settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, "debug_toolbar"]
+    settings.MIDDLEWARE = [
+        "debug_toolbar.middleware.DebugToolbarMiddleware",
+        *settings.MIDDLEWARE,
+    ]
+    settings.ROOT_URLCONF = "tests.toolbar_urls"
 
 
 @pytest.fixture

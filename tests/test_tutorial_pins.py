@@ -52,3 +52,20 @@ def test_every_package_the_tutorial_installs_is_pinned_as_in_requirements():
                 f"{pins.get(canonical(name))}"
             )
     assert {"pytest", "pytest-django"} <= set(found)
+
+
+def test_the_requirements_file_readers_copy_pins_what_the_project_tests():
+    # Chapters 3 and 4 have readers install starter/requirements.txt: Django 5.2
+    # LTS below Python 3.12, the newest 6.1 from 3.12 on, as make test runs them.
+    lts = pinned_requirements()
+    newest = pinned_requirements(ROOT / "requirements-django6.txt")
+    lines = [
+        line.split("#", 1)[0].strip()
+        for line in (ROOT / "starter" / "requirements.txt").read_text().splitlines()
+    ]
+    assert [line for line in lines if line] == [
+        f'Django=={lts["django"]}; python_version < "3.12"',
+        f'Django=={newest["django"]}; python_version >= "3.12"',
+        f"pytest=={lts['pytest']}",
+        f"pytest-django=={lts['pytest-django']}",
+    ]

@@ -1,11 +1,15 @@
 """The pages a learner clicks through, and what they do with bad input."""
 
+import re
+
 import pytest
 from django.contrib.auth.signals import user_login_failed
 from django.db.models.signals import post_save
 from django.test import Client
+from django.urls import resolve, reverse
 
-from blog.models import Comment
+from blog.models import Comment, Post
+from blog.views import PostDetailView
 from foo.signals import user_login
 from tests.conftest import PASSWORD
 from tests.signal_capture import capture_signal
@@ -38,8 +42,21 @@ def test_post_list_and_post_page(client, post, comment):
     assert "Log in</a> to comment" in page.text
 
 
-def test_unknown_post_is_404(client, db):
-    assert client.get("/posts/no-such-post/").status_code == 404
+def test_empty_post_list_points_to_the_admin(client, db):
+    listing = client.get("/")
+    assert listing.status_code == 200
+    # The admin's index, which every app's admin is reached from: the template
+    # names no app label, so it works in an app of any name.
+    admin = reverse("admin:index")
+    assert re.search(
+        rf'No posts yet.*add one in the\s+<a href="{admin}">', listing.text
+    )
+
+
+def test_unknown_post_is_404_from_the_post_view(client, db):
+    missing = Post(slug="no-such-post").get_absolute_url()
+    assert resolve(missing).func.view_class is PostDetailView  # the URL exists
+    assert client.get(missing).status_code == 404  # the view found no post
 
 
 def test_comment_is_published_with_a_message(alice_client, post, alice):
