@@ -217,6 +217,8 @@ def pk_of(instance):
 # Besides what Django's error reports hide, never show session or CSRF data.
 EXTRA_HIDDEN = "SESSION|CSRF|COOKIE"
 # A string under such a key may be a password typed into the user-name box.
+# Masked by its key, it is hidden in any form: as typed, or as the login form
+# cleaned it (stripped, NFKC-normalised).
 USER_NAME_KEYS = re.compile("USER|LOGIN", re.I)
 
 

@@ -217,8 +217,23 @@ def test_failed_login_records_user_login_failed_and_no_user_login(toolbar, alice
     assert "wrong-password-1" not in json.dumps(stats)
 
 
-def test_panel_never_shows_a_password_typed_as_user_name(toolbar, alice, listening_to):
-    typed = "S3cret-typed-as-user-name"  # a password typed into the wrong box
+@pytest.mark.parametrize(
+    ("typed", "cleaned"),
+    [
+        # A password typed into the wrong box.
+        ("S3cret-typed-as-user-name", "S3cret-typed-as-user-name"),
+        # Full-width letters and spaces around: the login form strips and
+        # NFKC-normalises the name before authenticate() and lockout see it.
+        (
+            "  \uff53\uff45\uff43\uff52\uff45\uff54-\uff50\uff41\uff53\uff53  ",
+            "secret-pass",
+        ),
+    ],
+    ids=["plain", "full-width-and-spaces"],
+)
+def test_panel_never_shows_a_password_typed_as_user_name(
+    toolbar, alice, listening_to, typed, cleaned
+):
     # lockout stores the name in a FailedLogins row: listened to here, so
     # that its values are kept and shown.
     from lockout.models import FailedLogins
@@ -261,12 +276,15 @@ def test_panel_never_shows_a_password_typed_as_user_name(toolbar, alice, listeni
     shown = json.dumps(stats) + html
     for name, secret in {
         "typed user name": typed,
+        "typed user name, stripped": typed.strip(),
+        "typed user name, as the form cleans it": cleaned,
         "password": PASSWORD,
         "password hash": alice.password,
         "csrf cookie": client.cookies["csrftoken"].value,
         "csrf form token": csrf_form_token,
     }.items():
         assert secret not in shown, f"the {name} is shown"
+        assert json.dumps(secret)[1:-1] not in shown, f"the {name} is shown"
 
 
 def test_toolbar_shows_the_panel_with_its_count(toolbar, alice_client, post):

@@ -280,3 +280,38 @@ def test_render_panel_refuses_bad_requests_without_a_500(toolbar_store, query, s
     assert response.status_code == status
     if status == 400:
         assert "Missing query parameter" in response.text
+
+
+# Full-width letters, with spaces around: the login form strips the spaces and
+# NFKC-normalises the letters, so "secret-pass" is what reaches authenticate(),
+# the SQL and the signals.
+TYPED_NAME = "  \uff53\uff45\uff43\uff52\uff45\uff54-\uff50\uff41\uff53\uff53  "
+
+
+def test_no_panel_shows_the_user_name_in_any_form_it_takes(toolbar_store, alice):
+    browser = Session_()
+    browser.get(LOGIN_URL)
+    failed = browser.post(LOGIN_URL, {"username": TYPED_NAME, "password": "wrong"})
+    assert failed.status_code == 200
+
+    shown = rendered_panels(browser, toolbar_store)
+
+    # Every panel is looked at, ours too.
+    assert set(shown) >= {
+        "HistoryPanel",
+        "HeadersPanel",
+        "RequestPanel",
+        "SQLPanel",
+        "TemplatesPanel",
+        "SignalsSentPanel",
+    }
+    typed_forms = {
+        "as typed": TYPED_NAME,
+        "stripped": TYPED_NAME.strip(),
+        "as the form cleans it": "secret-pass",
+    }
+    found = {panel: sorted(leaks(texts, typed_forms)) for panel, texts in shown.items()}
+    assert {panel: names for panel, names in found.items() if names} == {}
+    # The query that looked the name up is still shown, with the name masked.
+    sql = "".join(shown["SQLPanel"])
+    assert '"auth_user"."username" = \'********************\'' in sql

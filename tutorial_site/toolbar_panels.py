@@ -15,7 +15,7 @@ Masked, wherever they appear in a panel:
 - the values of the POST fields a view declares sensitive with
   @sensitive_post_parameters (Django's LoginView declares them all: user name,
   password, CSRF token), of any field whose name looks sensitive, and of the
-  user-name field;
+  user-name field, also in the forms the login form cleans it into;
 - this request's session key and CSRF cookie and secret;
 - anything shaped like a CSRF token, a password hash (for the hashers in
   PASSWORD_HASHERS) or a signed value such as the session's data.
@@ -33,6 +33,7 @@ from debug_toolbar.panels.sql.views import get_signed_data
 from debug_toolbar.store import deserialize, serialize
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import UsernameField
 from django.contrib.auth.hashers import get_hashers
 from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.http import JsonResponse
@@ -97,15 +98,33 @@ def secret_form_values(request):
         return []
     sensitive = getattr(request, "sensitive_post_parameters", ())
     username_field = get_user_model().USERNAME_FIELD
-    return [
+    values = [
         value
         for name in post
-        if sensitive == "__ALL__"
-        or name in sensitive
-        or name == username_field
-        or sensitive_name(name)
+        if sensitive == "__ALL__" or name in sensitive or sensitive_name(name)
         for value in post.getlist(name)
     ]
+    for typed in post.getlist(username_field):
+        values += user_name_forms(typed)
+    return values
+
+
+def user_name_forms(typed):
+    """A typed user name in every form a panel may show it in.
+
+    The login form cleans it before authenticate(), the SQL and the signals see
+    it: its UsernameField strips the spaces around it and NFKC-normalises it
+    (full-width letters become plain ones). A form without the strip, or the
+    user model's normalize_username(), leave the spaces on.
+    """
+    normalize = get_user_model().normalize_username
+    return {
+        typed,
+        typed.strip(),
+        UsernameField().to_python(typed),  # no max_length: always normalised
+        normalize(typed),
+        normalize(typed).strip(),
+    }
 
 
 def secrets_regex(secrets):
