@@ -14,6 +14,7 @@ from .counting import (
     client_address,
     countable,
     locked_until,
+    possible_username,
     reserve_attempt,
 )
 
@@ -35,9 +36,14 @@ class LockoutBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None:
             username = kwargs.get(get_user_model().USERNAME_FIELD)
-        if password is None or not countable(username):
-            # ModelBackend checks nothing without a password, and the login
-            # form never sends an empty, overlong or NUL-containing name.
+        if password is None:  # ModelBackend checks nothing without one
+            return super().authenticate(request, username, password, **kwargs)
+        if not possible_username(username):
+            # No account can have it: fail at once, as a wrong password does,
+            # rather than hash the password for an absurd name.
+            return None
+        if not countable(username):
+            # A blank name: checked like any unknown one, never counted.
             return super().authenticate(request, username, password, **kwargs)
         address = client_address(request)
         try:

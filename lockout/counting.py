@@ -6,36 +6,62 @@ the one of its user name from all addresses (at most LOGIN_LOCKOUT_NAME_LIMIT).
 Taking a place is one UPDATE whose WHERE clause holds the limit, so the
 database, not Python, decides who gets the last one: requests that arrive
 together cannot all slip through. An attempt whose password proves right
-gives its places back.
+gives its places back. A counter holds a keyed digest of its user name, never
+the name: that may be a password typed into the user-name box.
 """
 
 # --8<-- [start:imports]
 import ipaddress
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from .models import ALL_ADDRESSES, FailedLogins
 
 # --8<-- [end:imports]
 
-USERNAME_MAX_LENGTH = FailedLogins._meta.get_field("username").max_length
+
+def possible_username(username):
+    """False for a name no account can have: longer than the user model allows,
+    or holding a NUL. The login form refuses those before authenticate()."""
+    User = get_user_model()
+    max_length = User._meta.get_field(User.USERNAME_FIELD).max_length
+    return (
+        isinstance(username, str)
+        and (max_length is None or len(username) <= max_length)
+        and "\x00" not in username
+    )
 
 
 def countable(username):
-    """False for a name no account can have: the form refuses those anyway.
+    """Whether attempts with this name are counted: a possible name, not blank.
 
     An empty or blank name in particular is never counted, or one stray
     request would lock out everybody who leaves the field empty.
     """
-    return (
-        isinstance(username, str)
-        and username.strip() != ""
-        and len(username) <= USERNAME_MAX_LENGTH
-        and "\x00" not in username
+    return possible_username(username) and username.strip() != ""
+
+
+# --8<-- [start:digest]
+def username_digest(username):
+    """What a counter stores instead of the user name: an HMAC of it, keyed
+    with SECRET_KEY, so that a name cannot be found back by trying guesses
+    without the key. A new SECRET_KEY starts every count afresh."""
+    return salted_hmac("lockout.FailedLogins", username, algorithm="sha256").hexdigest()
+
+
+def counter(username, address):
+    """The counter of ``username`` from ``address``: a queryset of one row or none."""
+    return FailedLogins.objects.filter(
+        username_digest=username_digest(username), client_address=address
     )
+
+
+# --8<-- [end:digest]
 
 
 def client_address(request):
@@ -87,14 +113,14 @@ def take_place(username, address, limit):
     """Add 1 to one counter unless it is at its limit; False if it is."""
     now = timezone.now()
     window_start = now - settings.LOGIN_LOCKOUT_WINDOW
-    counter = FailedLogins.objects.filter(username=username, client_address=address)
+    row = counter(username, address)
 
     def count():
         # One UPDATE statement. The database checks the limit and adds 1 on
         # the row as it is when the statement runs: of 20 requests sent
         # together, exactly `limit` find room. The Case restarts a count whose
         # last attempt is older than the window.
-        return counter.filter(
+        return row.filter(
             Q(failures__lt=limit) | Q(last_failure_at__lte=window_start)
         ).update(
             failures=Case(
@@ -106,12 +132,12 @@ def take_place(username, address, limit):
 
     if count():
         return True
-    if not counter.exists():
+    if not row.exists():
         try:
             # A savepoint, so a lost race does not break an enclosing transaction.
             with transaction.atomic():
                 FailedLogins.objects.create(
-                    username=username,
+                    username_digest=username_digest(username),
                     client_address=address,
                     failures=1,
                     last_failure_at=now,
@@ -134,14 +160,12 @@ def attempt_succeeded(username, address):
     every login of the real user would hand a distributed attacker a fresh
     allowance.
     """
-    FailedLogins.objects.filter(username=username, client_address=address).delete()
+    counter(username, address).delete()
     give_back(username, ALL_ADDRESSES)
 
 
 def give_back(username, address):
-    FailedLogins.objects.filter(
-        username=username, client_address=address, failures__gt=0
-    ).update(failures=F("failures") - 1)
+    counter(username, address).filter(failures__gt=0).update(failures=F("failures") - 1)
 
 
 # --8<-- [end:succeeded]
@@ -157,7 +181,9 @@ def locked_until(username, address):
         locked |= Q(client_address=counter_address, failures__gte=limit)
     last_failure_at = (
         FailedLogins.objects.filter(
-            locked, username=username, last_failure_at__gt=window_start
+            locked,
+            username_digest=username_digest(username),
+            last_failure_at__gt=window_start,
         )
         .order_by("-last_failure_at")
         .values_list("last_failure_at", flat=True)
@@ -172,9 +198,8 @@ def failures(username, address):
     """The failures counted for ``username`` from ``address`` in the current window."""
     window_start = timezone.now() - settings.LOGIN_LOCKOUT_WINDOW
     return (
-        FailedLogins.objects.filter(
-            username=username, client_address=address, last_failure_at__gt=window_start
-        )
+        counter(username, address)
+        .filter(last_failure_at__gt=window_start)
         .values_list("failures", flat=True)
         .first()
         or 0

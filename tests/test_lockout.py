@@ -6,13 +6,15 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.hashers import MD5PasswordHasher
 from django.contrib.auth.signals import user_login_failed
 from django.db import connection
 from django.test import Client, RequestFactory
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from foo.signals import user_login
-from lockout.counting import client_address
+from lockout.counting import client_address, username_digest
 from lockout.models import ALL_ADDRESSES, FailedLogins
 from tests.conftest import PASSWORD
 from tests.signal_capture import capture_signal
@@ -76,8 +78,25 @@ def log_in(client, username="alice", address=HOME):
     )
 
 
+@pytest.fixture
+def hashed_passwords(monkeypatch):
+    """The passwords hashed (checked against an account, or for the dummy hash
+    ModelBackend runs for a name no account has), in order."""
+    hashed = []
+    encode = MD5PasswordHasher.encode  # the tests' hasher (tests/conftest.py)
+
+    def counting_encode(hasher, password, salt):
+        hashed.append(password)
+        return encode(hasher, password, salt)
+
+    monkeypatch.setattr(MD5PasswordHasher, "encode", counting_encode)
+    return hashed
+
+
 def failures(username="alice", address=HOME):
-    return FailedLogins.objects.get(username=username, client_address=address).failures
+    return FailedLogins.objects.get(
+        username_digest=username_digest(username), client_address=address
+    ).failures
 
 
 @pytest.mark.django_db
@@ -199,6 +218,35 @@ def test_empty_user_name_locks_nobody_out(client, alice, username):
 
     assert not FailedLogins.objects.exists()
     assert log_in(client).status_code == 302
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "username", ["x" * 151, "alice\x00"], ids=["longer-than-any-account", "nul"]
+)
+def test_a_name_no_account_can_have_is_refused_unchecked_and_uncounted(
+    alice, hashed_passwords, username
+):
+    # The login form refuses such a name itself; another caller of
+    # authenticate() must not make the server hash passwords for it.
+    with capture_signal(user_login_failed) as failed:
+        assert authenticate(username=username, password=PASSWORD) is None
+
+    assert hashed_passwords == []
+    assert len(failed) == 1  # the same failure as a wrong password
+    assert not FailedLogins.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_name_of_the_longest_length_an_account_can_have_is_checked_and_counted(
+    alice, hashed_passwords
+):
+    longest = "x" * 150  # the user model's max_length
+
+    assert authenticate(username=longest, password="wrong") is None
+
+    assert hashed_passwords == ["wrong"]  # ModelBackend's dummy hash
+    assert failures(longest, address="unknown") == 1
 
 
 @pytest.mark.django_db
@@ -378,15 +426,73 @@ def test_parallel_failures_check_exactly_the_limit(alice, checked_passwords):
     assert log_in(Client()).status_code == 200  # locked out
 
 
+TYPED = "S3cret-typed-as-user-name"  # a password typed into the wrong box
+
+
 @pytest.mark.django_db
-def test_admin_lists_failed_logins_read_only(client, alice):
-    Client().post(LOGIN_URL, {"username": "nobody", "password": "wrong"})
+def test_counters_store_a_keyed_digest_of_the_name_never_the_name(client, alice):
+    fail(client, TYPED)
+
+    rows = FailedLogins.objects.values_list()
+    assert len(rows) == 2  # this address's counter and all addresses'
+    assert not any(TYPED in str(value) for row in rows for value in row)
+    digest = salted_hmac("lockout.FailedLogins", TYPED, algorithm="sha256")
+    assert {row.username_digest for row in FailedLogins.objects.all()} == {
+        digest.hexdigest()
+    }
+    assert failures(TYPED) == 1
+
+
+def test_the_digest_is_keyed_with_the_secret_key(settings):
+    digest = username_digest(TYPED)
+    settings.SECRET_KEY = "another-secret-key-" + "x" * 40
+    assert username_digest(TYPED) != digest
+
+
+@pytest.fixture
+def admin_client_of_alice(client, alice):
     alice.is_staff = alice.is_superuser = True
     alice.save()
     client.force_login(alice)
+    return client
+
+
+@pytest.mark.django_db
+def test_admin_lists_failed_logins_read_only_without_the_names(admin_client_of_alice):
+    client = admin_client_of_alice
+    fail(Client(), TYPED, address="203.0.113.9")
 
     listing = client.get("/admin/lockout/failedlogins/")
 
     assert listing.status_code == 200
-    assert "nobody" in listing.text
+    assert TYPED not in listing.text
+    assert username_digest(TYPED)[:12] in listing.text  # a short form of it
+    assert "203.0.113.9" in listing.text and "(all addresses)" in listing.text
+    row = FailedLogins.objects.get(client_address="203.0.113.9")
+    change_page = client.get(f"/admin/lockout/failedlogins/{row.pk}/change/")
+    assert change_page.status_code == 200 and TYPED not in change_page.text
     assert client.get("/admin/lockout/failedlogins/add/").status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("search", "found"),
+    [
+        ("nobody", 3),  # its counters of two addresses and of all
+        # As the login form cleans it: spaces around, full-width letters.
+        ("  \uff4e\uff4fbody ", 3),
+        ("someone", 0),
+        ("203.0.113", 2),  # by client address: nobody's and alice's
+        ("", 5),
+    ],
+)
+def test_admin_finds_the_counters_of_a_user_name(admin_client_of_alice, search, found):
+    client = admin_client_of_alice
+    fail(Client(), "nobody", address="198.51.100.1")
+    fail(Client(), "alice", address="203.0.113.1")
+    fail(Client(), "nobody", address="203.0.113.2")
+
+    listing = client.get("/admin/lockout/failedlogins/", {"q": search})
+
+    assert listing.status_code == 200
+    assert listing.context["cl"].result_count == found

@@ -234,8 +234,8 @@ def test_failed_login_records_user_login_failed_and_no_user_login(toolbar, alice
 def test_panel_never_shows_a_password_typed_as_user_name(
     toolbar, alice, listening_to, typed, cleaned
 ):
-    # lockout stores the name in a FailedLogins row: listened to here, so
-    # that its values are kept and shown.
+    # lockout stores a digest of the name in a FailedLogins row: listened to
+    # here, so that its values are kept and shown.
     from lockout.models import FailedLogins
 
     listening_to(pre_init, post_init, pre_save, post_save, sender=FailedLogins)
@@ -258,7 +258,7 @@ def test_panel_never_shows_a_password_typed_as_user_name(
     names = [s["name"] for s in stats["sends"]]
     assert "user_login_failed" in names
     # lockout counted the failure: a FailedLogins row was built for the name,
-    # and saved, its values shown with the name masked.
+    # and saved, its values shown with the name's digest masked too.
     saved = next(
         s
         for s in stats["sends"]
@@ -270,7 +270,7 @@ def test_panel_never_shows_a_password_typed_as_user_name(
         for s in stats["sends"]
         if (s["name"], s["sender"]) == ("pre_init", "lockout.FailedLogins")
     )
-    assert "'username': '********************'" in built["kwargs"]["kwargs"]
+    assert "'username_digest': '********************'" in built["kwargs"]["kwargs"]
     html = rendered_panel(client, request_id)
     assert "user_login_failed" in html
     shown = json.dumps(stats) + html
