@@ -11,6 +11,7 @@ breaks escaped, so user input cannot forge extra log lines.
 
 # --8<-- [start:imports]
 import logging
+import re
 import reprlib
 import threading
 import unicodedata
@@ -150,17 +151,35 @@ def fill_post_slug(sender, instance, raw, **kwargs):
 
 
 # --8<-- [start:hold_back_spam]
+# Default-ignorable code points that are neither marks nor format characters:
+# the Hangul fillers, drawn as blanks or as nothing, and the code points Unicode
+# reserves as ignorable (DerivedCoreProperties.txt).
+OTHER_IGNORABLES = re.compile(
+    "[\u115f\u1160\u2065\u3164\uffa0\ufff0-\ufff8\U000e0000-\U000e0fff]"
+)
+
+
 def comparable(text):
     """``text`` as the spam check compares it, so that look-alikes match.
 
-    NFKC turns full-width letters and other compatibility forms into plain
-    ones, casefold() ignores case in every script, and format characters
-    (Unicode category Cf: zero-width spaces and joiners, soft hyphens), which
-    change nothing on screen, are dropped.
+    NFKD turns full-width and other compatibility forms into plain letters and
+    splits accents off them; casefold(), between two NFKDs as in Unicode's
+    caseless matching, ignores case in every script. Then
+    what does not change the letters on screen is dropped: combining marks
+    (categories Mn, Me), format characters (Cf: zero-width spaces, soft
+    hyphens) and the other ignorables. Any run of spaces, line breaks or
+    punctuation becomes one space, so a phrase matches however its words are
+    separated.
     """
-    text = unicodedata.normalize("NFKC", text)
-    text = "".join(char for char in text if unicodedata.category(char) != "Cf")
-    return unicodedata.normalize("NFKC", text.casefold())
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
+    kept = []
+    for char in text:
+        category = unicodedata.category(char)
+        if category in ("Mn", "Me", "Cf") or OTHER_IGNORABLES.match(char):
+            continue
+        kept.append(" " if category[0] in "ZP" or category == "Cc" else char)
+    # NFC puts Hangul syllables back together, so they match whole.
+    return unicodedata.normalize("NFC", " ".join("".join(kept).split()))
 
 
 @receiver(pre_save, sender=Comment)
@@ -171,7 +190,9 @@ def hold_back_spam(sender, instance, raw, **kwargs):
         return
     body = comparable(instance.body)
     # spam_words(): BLOG_SPAM_WORDS lower-cased once (see blog/other_signals.py).
-    found = [word for word in spam_words() if comparable(word) in body]
+    words = {word: comparable(word) for word in spam_words()}
+    # A word of punctuation only compares as "", which every body contains.
+    found = [word for word, form in words.items() if form and form in body]
     if found:
         instance.is_public = False
     logger.info(
