@@ -95,10 +95,14 @@ INSTALLED_APPS = [
 INSTALLED_APPS += [*tasks_framework.APPS, "django_tasks_db", "notify"]
 # --8<-- [end:tasks_apps]
 
+# A request whose body or parameters Django cannot read (a Content-Length of "abc",
+# a charset such as zlib, a form in Latin-1) gets a 400 that says why, before
+# anything reads it: reading raises, and a 500 followed (tutorial_site/middleware.py).
+REFUSE_UNREADABLE_REQUESTS = (
+    "tutorial_site.middleware.RefuseUnreadableRequestsMiddleware"
+)
 MIDDLEWARE = [
-    # A form POST in a charset other than UTF-8 gets a 400 before anything reads
-    # its body (reading it raises, and raised again inside the error page: a 500).
-    "tutorial_site.middleware.FormCharsetMiddleware",
+    REFUSE_UNREADABLE_REQUESTS,
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -285,8 +289,12 @@ INSTALLED_APPS += ["signal_watch"]
 TESTING = "test" in sys.argv[1:2] or "PYTEST_VERSION" in os.environ
 if DEBUG and not TESTING:
     INSTALLED_APPS += ["debug_toolbar"]
-    # First, so that it sees (and times) everything the other middleware does.
-    MIDDLEWARE = ["debug_toolbar.middleware.DebugToolbarMiddleware", *MIDDLEWARE]
+    # Right after REFUSE_UNREADABLE_REQUESTS, whose requests would make its panels
+    # raise, and before the rest, so that it sees (and times) all they do.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index(REFUSE_UNREADABLE_REQUESTS) + 1,
+        "debug_toolbar.middleware.DebugToolbarMiddleware",
+    )
 # The toolbar shows itself only to these addresses (runserver on loopback).
 INTERNAL_IPS = ["127.0.0.1", "::1"]
 # debug-toolbar's default panels, with ours added after its Signals panel. The
