@@ -22,6 +22,7 @@ import pytest
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core.exceptions import SuspiciousOperation
 from django.core.handlers.wsgi import WSGIRequest
+from django.core.management import get_commands
 from django.test import Client, RequestFactory
 
 from foo.signals import user_login
@@ -30,6 +31,7 @@ from tests.signal_capture import capture_signal
 from tests.test_request_signals import keeping_the_test_database_open
 from tests.test_settings import load_settings, run
 from tests.test_toolbar_secrets import turn_on_toolbar
+from tutorial_site.management.commands.runserver import StaticFilesHandler
 from tutorial_site.middleware import RequestCheckingWSGIHandler
 
 pytestmark = pytest.mark.django_db
@@ -264,3 +266,35 @@ def test_the_toolbar_comes_right_after_the_request_check_whenever_it_is_on(setti
     # The tests that turn the toolbar on put it in the same place.
     turn_on_toolbar(settings)
     assert loaded["MIDDLEWARE"] == settings.MIDDLEWARE
+
+
+# --- runserver's static files handler ------------------------------------------------
+# Paths out of the static folders, as the server decodes them (".." and "%2e%2e"
+# and "..%2f" are all "../" by then).
+STATIC_TRAVERSALS = [
+    "/static/../settings.py",
+    "/static/..%2f..%2fmanage.py",
+    "/static/%2e%2e/%2e%2e/manage.py",
+]
+
+
+def test_manage_py_runserver_is_the_projects():
+    assert get_commands()["runserver"] == "tutorial_site"
+
+
+@pytest.mark.parametrize("path", STATIC_TRAVERSALS)
+@pytest.mark.parametrize("debug", [True, False], ids=["debug", "production"])
+def test_a_static_path_out_of_the_static_folders_is_a_400_logged_once(
+    settings, caplog, path, debug
+):
+    # runserver serves static files with DEBUG on, and with --insecure when off.
+    settings.DEBUG = debug
+    handler = StaticFilesHandler(RequestCheckingWSGIHandler())
+    environ = RequestFactory().get(path).environ
+    with keeping_the_test_database_open():
+        response = handler(environ, lambda status, headers: None)
+        response.close()
+    assert response.status_code == 400
+    assert [(record.name, record.levelname) for record in caplog.records] == [
+        ("django.security.SuspiciousFileOperation", "ERROR")
+    ]

@@ -70,6 +70,9 @@ ALLOWED_HOSTS = [
 
 # --- Apps and middleware: what the tutorial's chapters are about --------------------
 INSTALLED_APPS = [
+    # The project itself, for its `runserver` (tutorial_site/management/commands/):
+    # listed before django.contrib.staticfiles, whose command of that name it replaces.
+    "tutorial_site",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -100,3 +100,26 @@ def test_a_charset_python_cannot_decode_with_is_a_400_from_the_real_server(
     assert f"charset={charset}" in text
     server_log.wait_for(rf'"{re.escape(request_line)}" 400 ', since)
     assert no_server_error(server_log.lines(since))
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/static/../settings.py",
+        "/static/..%2f..%2fmanage.py",
+        "/static/%2e%2e/%2e%2e/manage.py",
+    ],
+)
+def test_a_static_path_out_of_the_static_folders_is_a_400_from_the_real_server(
+    demo_server, server_log, path
+):
+    since = server_log.mark()
+    status, _ = send_raw(demo_server, f"GET {path} HTTP/1.1\nHost: 127.0.0.1".encode())
+    assert status == 400
+    server_log.wait_for(rf'"GET {re.escape(path)} HTTP/1.1" 400 ', since)
+    lines = server_log.lines(since)
+    # Logged once, by Django's django.security logger: its message, then its
+    # traceback. Not by the WSGI server, which printed a traceback and answered 500.
+    assert sum(line.startswith("The joined path") for line in lines) == 1
+    assert sum(line.startswith("Traceback") for line in lines) == 1
+    assert not [line for line in lines if '" 500 ' in line or "wsgiref" in line]
