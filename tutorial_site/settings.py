@@ -45,21 +45,23 @@ from django.utils.log import DEFAULT_LOGGING
 from tutorial_site import tasks_framework
 
 # --8<-- [end:tasks_imports]
-
+from tutorial_site.development_secret_key import development_secret_key
 
 # --- The project: where it lives, debug, secret key, hosts --------------------------
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = os.environ.get("DJANGO_DEBUG", "1").lower() in {"1", "true", "yes", "on"}
 
-# The fallback exists so that `make run` works with no set-up. It is public (it is in
-# this file), so it must never sign anything real: it is refused when debug is off.
-DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-never-use-in-production"
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or DEVELOPMENT_SECRET_KEY
-if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
+# So that `make run` works with no set-up, debug without DJANGO_SECRET_KEY uses a
+# key made for this checkout, kept in a git-ignored file: one written here would be
+# public, and sign anything (tutorial_site/development_secret_key.py).
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY")
+if not SECRET_KEY and not DEBUG:
     raise ImproperlyConfigured(
         "DJANGO_SECRET_KEY must be set to a real secret when DJANGO_DEBUG is off."
     )
+if not SECRET_KEY:
+    SECRET_KEY = development_secret_key(BASE_DIR / ".development-secret-key")
 
 ALLOWED_HOSTS = [
     host.strip()
