@@ -2,14 +2,19 @@
 
 import os
 import runpy
+import shutil
+import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 from unittest import mock
 
 import pytest
 from django.conf import global_settings, settings
 from django.core.exceptions import ImproperlyConfigured
+
+from tutorial_site import development_secret_key as development_secret_key_module
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS_FILE = ROOT / "tutorial_site" / "settings.py"
@@ -58,6 +63,89 @@ def test_real_secret_key_is_accepted_when_debug_is_off():
     loaded = load_settings(DJANGO_DEBUG="0", DJANGO_SECRET_KEY=secret)
     assert loaded["DEBUG"] is False
     assert loaded["SECRET_KEY"] == secret
+
+
+# --- The development secret key: one per checkout, in a git-ignored file -----------
+KEY_FILE = ".development-secret-key"
+
+
+def load_settings_of_a_checkout(checkout, **env):
+    """The settings of another checkout at ``checkout``: settings.py copied into
+    it, so its BASE_DIR is there (the modules it imports are this checkout's)."""
+    copy = checkout / "tutorial_site" / "settings.py"
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(SETTINGS_FILE, copy)
+    with mock.patch.dict(os.environ, outside_tests(env), clear=True):
+        return runpy.run_path(str(copy))
+
+
+def test_each_checkout_makes_its_own_key_once_readable_by_its_owner_only(tmp_path):
+    first, second = tmp_path / "first", tmp_path / "second"
+    key = load_settings_of_a_checkout(first)["SECRET_KEY"]
+    key_file = first / KEY_FILE
+    assert key_file.read_text() == key + "\n"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert len(key) == 50
+    # The next start reads it back; another checkout makes another.
+    assert load_settings_of_a_checkout(first)["SECRET_KEY"] == key
+    assert load_settings_of_a_checkout(second)["SECRET_KEY"] not in {key, ""}
+
+
+def test_with_debug_off_and_no_key_nothing_is_made(tmp_path):
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_SECRET_KEY must be set"):
+        load_settings_of_a_checkout(tmp_path, DJANGO_DEBUG="0")
+    assert not (tmp_path / KEY_FILE).exists()
+
+
+def test_a_key_set_in_the_environment_is_used_and_no_file_made(tmp_path):
+    loaded = load_settings_of_a_checkout(tmp_path, DJANGO_SECRET_KEY="k" * 50)
+    assert loaded["SECRET_KEY"] == "k" * 50
+    assert not (tmp_path / KEY_FILE).exists()
+
+
+RACE = """
+import sys, time
+from tutorial_site.development_secret_key import development_secret_key
+start = float(sys.argv[2])
+time.sleep(max(0, start - time.time()))
+print(development_secret_key(sys.argv[1]))
+"""
+
+
+def test_processes_that_start_together_share_one_key(tmp_path):
+    path = tmp_path / KEY_FILE
+    start = time.time() + 1.5  # once every process has imported Django
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", RACE, str(path), str(start)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(6)
+    ]
+    outputs = [process.communicate(timeout=60) for process in processes]
+    keys = {stdout.strip() for stdout, _ in outputs}
+    assert keys == {path.read_text().strip()}, outputs
+
+
+def test_a_key_file_without_a_key_says_what_to_do(tmp_path, monkeypatch):
+    monkeypatch.setattr(development_secret_key_module, "WAIT_FOR_WRITER_SECONDS", 0.1)
+    path = tmp_path / KEY_FILE
+    path.write_text("")
+    with pytest.raises(ImproperlyConfigured, match="delete it"):
+        development_secret_key_module.development_secret_key(path)
+
+
+def test_this_checkouts_key_is_used_and_git_ignores_its_file():
+    loaded = load_settings()
+    key_file = ROOT / KEY_FILE
+    assert loaded["SECRET_KEY"] == key_file.read_text().strip()
+    ignored = subprocess.run(
+        ["git", "check-ignore", "--quiet", KEY_FILE], cwd=ROOT, check=False
+    )
+    assert ignored.returncode == 0
 
 
 def test_tests_use_a_fast_hasher_and_the_server_keeps_djangos_default():

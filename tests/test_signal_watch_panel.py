@@ -19,20 +19,11 @@ from foo.signals import user_login
 from signal_watch.panels import table_rows
 from tests.conftest import PASSWORD
 from tests.test_signal_watch_recording import dispatcher_state
+from tests.test_toolbar_secrets import turn_on_toolbar
 
 pytestmark = pytest.mark.django_db
 
 LOGIN_URL = "/accounts/login/"
-
-
-def turn_on_toolbar(settings):
-    settings.DEBUG = True
-    settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, "debug_toolbar"]
-    settings.MIDDLEWARE = [
-        "debug_toolbar.middleware.DebugToolbarMiddleware",
-        *settings.MIDDLEWARE,
-    ]
-    settings.ROOT_URLCONF = "tests.toolbar_urls"
 
 
 @pytest.fixture
@@ -427,7 +418,7 @@ def settings_in_a_new_process(**env):
         "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'tutorial_site.settings'); "
         "django.setup(); from django.conf import settings; "
         "print('debug_toolbar' in settings.INSTALLED_APPS, "
-        "settings.MIDDLEWARE[0] == 'debug_toolbar.middleware.DebugToolbarMiddleware')"
+        "'debug_toolbar.middleware.DebugToolbarMiddleware' in settings.MIDDLEWARE)"
     )
     result = subprocess.run(
         [sys.executable, "-c", script],

@@ -34,13 +34,17 @@ OWN_PANELS = {"SignalsSentPanel"}
 
 def turn_on_toolbar(settings):
     """Turn the debug toolbar on for one test, as `make run` has it: DEBUG on,
-    its middleware first, its URLs routed (tests/toolbar_urls.py)."""
+    its middleware right after the one that refuses unreadable requests, its
+    URLs routed (tests/toolbar_urls.py). tests/test_unreadable_requests.py
+    checks that this is the order of `make run`'s settings."""
     settings.DEBUG = True
     settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, "debug_toolbar"]
-    settings.MIDDLEWARE = [
+    middleware = list(settings.MIDDLEWARE)
+    middleware.insert(
+        middleware.index(settings.REFUSE_UNREADABLE_REQUESTS) + 1,
         "debug_toolbar.middleware.DebugToolbarMiddleware",
-        *settings.MIDDLEWARE,
-    ]
+    )
+    settings.MIDDLEWARE = middleware
     settings.ROOT_URLCONF = "tests.toolbar_urls"
 
 

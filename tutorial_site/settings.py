@@ -45,21 +45,23 @@ from django.utils.log import DEFAULT_LOGGING
 from tutorial_site import tasks_framework
 
 # --8<-- [end:tasks_imports]
-
+from tutorial_site.development_secret_key import development_secret_key
 
 # --- The project: where it lives, debug, secret key, hosts --------------------------
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = os.environ.get("DJANGO_DEBUG", "1").lower() in {"1", "true", "yes", "on"}
 
-# The fallback exists so that `make run` works with no set-up. It is public (it is in
-# this file), so it must never sign anything real: it is refused when debug is off.
-DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-never-use-in-production"
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or DEVELOPMENT_SECRET_KEY
-if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
+# So that `make run` works with no set-up, debug without DJANGO_SECRET_KEY uses a
+# key made for this checkout, kept in a git-ignored file: one written here would be
+# public, and sign anything (tutorial_site/development_secret_key.py).
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY")
+if not SECRET_KEY and not DEBUG:
     raise ImproperlyConfigured(
         "DJANGO_SECRET_KEY must be set to a real secret when DJANGO_DEBUG is off."
     )
+if not SECRET_KEY:
+    SECRET_KEY = development_secret_key(BASE_DIR / ".development-secret-key")
 
 ALLOWED_HOSTS = [
     host.strip()
@@ -70,6 +72,9 @@ ALLOWED_HOSTS = [
 
 # --- Apps and middleware: what the tutorial's chapters are about --------------------
 INSTALLED_APPS = [
+    # The project itself, for its `runserver` (tutorial_site/management/commands/):
+    # listed before django.contrib.staticfiles, whose command of that name it replaces.
+    "tutorial_site",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -95,10 +100,14 @@ INSTALLED_APPS = [
 INSTALLED_APPS += [*tasks_framework.APPS, "django_tasks_db", "notify"]
 # --8<-- [end:tasks_apps]
 
+# A request whose body or parameters Django cannot read (a Content-Length of "abc",
+# a charset such as zlib, a form in Latin-1) gets a 400 that says why, before
+# anything reads it: reading raises, and a 500 followed (tutorial_site/middleware.py).
+REFUSE_UNREADABLE_REQUESTS = (
+    "tutorial_site.middleware.RefuseUnreadableRequestsMiddleware"
+)
 MIDDLEWARE = [
-    # A form POST in a charset other than UTF-8 gets a 400 before anything reads
-    # its body (reading it raises, and raised again inside the error page: a 500).
-    "tutorial_site.middleware.FormCharsetMiddleware",
+    REFUSE_UNREADABLE_REQUESTS,
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -285,8 +294,12 @@ INSTALLED_APPS += ["signal_watch"]
 TESTING = "test" in sys.argv[1:2] or "PYTEST_VERSION" in os.environ
 if DEBUG and not TESTING:
     INSTALLED_APPS += ["debug_toolbar"]
-    # First, so that it sees (and times) everything the other middleware does.
-    MIDDLEWARE = ["debug_toolbar.middleware.DebugToolbarMiddleware", *MIDDLEWARE]
+    # Right after REFUSE_UNREADABLE_REQUESTS, whose requests would make its panels
+    # raise, and before the rest, so that it sees (and times) all they do.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index(REFUSE_UNREADABLE_REQUESTS) + 1,
+        "debug_toolbar.middleware.DebugToolbarMiddleware",
+    )
 # The toolbar shows itself only to these addresses (runserver on loopback).
 INTERNAL_IPS = ["127.0.0.1", "::1"]
 # debug-toolbar's default panels, with ours added after its Signals panel. The

@@ -2,8 +2,13 @@
 
 import os
 
-from django.core.wsgi import get_wsgi_application
+import django
+
+from tutorial_site.middleware import RequestCheckingWSGIHandler
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tutorial_site.settings")
 
-application = get_wsgi_application()
+# What django.core.wsgi.get_wsgi_application() does, with a handler that can
+# build (and so refuse, with a 400) a request whose charset Django cannot decode.
+django.setup(set_prefix=False)
+application = RequestCheckingWSGIHandler()
