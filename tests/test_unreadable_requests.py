@@ -19,6 +19,8 @@ would call it; the test client builds its requests itself.
 """
 
 import pytest
+from asgiref.sync import async_to_sync
+from asgiref.testing import ApplicationCommunicator
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core.exceptions import SuspiciousOperation
 from django.core.handlers.wsgi import WSGIRequest
@@ -201,6 +203,49 @@ def test_a_charset_python_cannot_decode_with_is_a_400_that_says_why(
         method, path, f"{content_type}; charset={charset}"
     )
     assert_refused(response, f"charset={charset}", "charset=utf-8")
+
+
+def through_the_asgi_application(method, path, content_type):
+    """The status and body of tutorial_site/asgi.py's answer, called as an ASGI
+    server calls it, to a request with this Content-Type header."""
+    from tutorial_site.asgi import application
+
+    path, _, query = path.partition("?")
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "path": path,
+        "query_string": query.encode(),
+        "headers": [(b"content-type", content_type.encode("latin-1"))],
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+    }
+
+    async def call():
+        communicator = ApplicationCommunicator(application, scope)
+        await communicator.send_input(
+            {"type": "http.request", "body": b"abc", "more_body": False}
+        )
+        start = await communicator.receive_output(timeout=10)
+        body = await communicator.receive_output(timeout=10)
+        await communicator.wait(timeout=10)
+        return start["status"], body["body"].decode()
+
+    return async_to_sync(call)()
+
+
+@pytest.mark.parametrize("charset", ["zlib", "rot13", "idna"])
+@pytest.mark.parametrize("method, path, content_type", QUERY_STRING_REQUESTS)
+def test_under_asgi_such_a_charset_is_a_400_too(method, path, content_type, charset):
+    # Django's ASGIRequest decodes the query string only when it is first read,
+    # so there the middleware alone is enough.
+    status, body = through_the_asgi_application(
+        method, path, f"{content_type}; charset={charset}"
+    )
+    assert status == 400
+    assert f"charset={charset}" in body
 
 
 @pytest.mark.parametrize("charset", ["zlib", "idna"])
