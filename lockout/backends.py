@@ -19,9 +19,9 @@ from .counting import (
 )
 
 logger = logging.getLogger(__name__)
+
+
 # --8<-- [end:imports]
-
-
 # --8<-- [start:backend]
 class LockoutBackend(ModelBackend):
     """Django's ModelBackend, except that each attempt is counted before its

@@ -12,9 +12,9 @@ from django.dispatch import receiver
 from .counting import client_address, countable, failures, locked_until
 
 logger = logging.getLogger(__name__)
+
+
 # --8<-- [end:imports]
-
-
 # --8<-- [start:receiver]
 @receiver(user_login_failed)
 def report_failed_login(sender, credentials, request=None, **kwargs):
