@@ -37,6 +37,7 @@ from django.dispatch.dispatcher import NO_RECEIVERS
 
 from .describing import (
     KEEPERS,
+    KNOWN_KEEPERS,
     PLAIN_TYPES,
     describe_kept,
     describe_kept_kwargs,
@@ -82,6 +83,12 @@ _lock = threading.Lock()  # guards the counts below and the journals' counts
 _recorders_on = 0
 _originals = {}  # method name -> Django's function, while instrumented
 _wrappers = {}  # Django's function -> its wrapper, made once
+# id() -> weak reference, for the signals and the sender classes recorded
+# so far: a send looks its two references up here, which is quicker than
+# calling weakref.ref() twice. Each one's callback retires its key when its
+# object goes, before the id can be given to another (as in _first_unheard).
+_kept_refs = {}
+MAX_KEPT_REFS = 1000
 
 # The entries are in the order sends started. A send that called receivers
 # takes its place with None when its receivers start, and fills it when it
@@ -158,8 +165,29 @@ def _first_unheard(journal, counts, signal_key, signal, sender, method):
 
 
 # --8<-- [start:recorded]
+def _kept_ref(value):
+    """A weak reference to a signal or a class, made once and kept for the next
+    send in _kept_refs, under its id() until it goes."""
+    reference = _kept_refs.get(id(value))
+    if reference is not None:
+        return reference
+    if len(_kept_refs) >= MAX_KEPT_REFS:
+        return ref(value)
+    key, kept_refs = id(value), _kept_refs  # the module may be gone by then
+
+    def retire(reference):
+        if kept_refs.get(key) is reference:
+            del kept_refs[key]
+
+    reference = kept_refs[key] = ref(value, retire)
+    return reference
+
+
 def _keep_sender(sender):
-    keeper = KEEPERS[type(sender)]
+    kind = type(sender)
+    keeper = KEEPERS[kind]
+    if keeper is ref and issubclass(kind, type):  # a class: a model, most often
+        return _kept_ref(sender)
     return sender if keeper is None else keeper(sender)
 
 
@@ -174,7 +202,7 @@ def _record_raised(journal, signal, sender, named, method, exc):
     entries = journal.entries
     entries.append(
         (
-            ref(signal),
+            _kept_ref(signal),
             _keep_sender(sender),
             keep_named(named),
             method,
@@ -227,7 +255,7 @@ class _Recorded:
         else:
             outcome, failures = raised.__name__, 0
         self.entries[self.index] = (
-            ref(self.signal),
+            _kept_ref(self.signal),
             _keep_sender(self.sender),
             keep_named(self.named),
             self.method,
@@ -260,7 +288,7 @@ async def _recorded_await(journal, original, method, signal, sender, named):
 def _sync_wrapper(method, original):
     # Bound once, as locals: each lookup saved is saved on every send.
     current, clock, no_receivers = _journal.get, perf_counter_ns, NO_RECEIVERS
-    keepers = KEEPERS
+    keepers, known_keepers, kept_refs = KEEPERS, KNOWN_KEEPERS, _kept_refs
     robust = method == "send_robust"
 
     @functools.wraps(original)
@@ -330,14 +358,25 @@ def _sync_wrapper(method, original):
             nanoseconds = clock() - started
             if journal.group:
                 _flush(journal)  # the sends its receivers made: inside it
-            for key, value in named.items():  # keep_named(), written out
-                keeper = keepers[type(value)]
+            # keep_named(), written out: over the keys, quicker than items(),
+            # and a plain dict first, quicker to index than KEEPERS.
+            for key in named:
+                try:
+                    keeper = known_keepers[type(value := named[key])]
+                except KeyError:
+                    keeper = keepers[type(value)]
                 if keeper is not None:
                     named[key] = keeper(value)
-            keeper = keepers[type(sender)]
+            kept_sender = kept_refs.get(id(sender))
+            if kept_sender is None:
+                kept_sender = _keep_sender(sender)
+            try:
+                kept_signal = kept_refs[id(self)]
+            except KeyError:  # its first send with a receiver
+                kept_signal = _kept_ref(self)
             entries[index] = (
-                ref(self),
-                sender if keeper is None else keeper(sender),
+                kept_signal,
+                kept_sender,
                 named,
                 method,
                 nanoseconds,
