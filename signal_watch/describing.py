@@ -199,7 +199,7 @@ def _instance_keeper(model):
     """keep_instance() for the instances of one model, with what it reads of
     the model's _meta worked out once: a send only reads the key."""
     pk_field, name = model._meta.pk, model.__name__
-    if pk_field is None:  # no instance of such a model is expected: keep it safe
+    if pk_field is None:  # an abstract model has no instances: never fail
 
         def keep_keyless(instance):
             return (MODEL, _ref(instance), name, None)

@@ -173,7 +173,9 @@ def _kept_ref(value):
         return reference
     if len(_kept_refs) >= MAX_KEPT_REFS:
         return ref(value)
-    key, kept_refs = id(value), _kept_refs  # the module may be gone by then
+    # Bound here: at exit, Python may clear this module's names before the
+    # last callbacks run.
+    key, kept_refs = id(value), _kept_refs
 
     def retire(reference):
         if kept_refs.get(key) is reference:
@@ -372,12 +374,8 @@ def _sync_wrapper(method, original):
             kept_sender = kept_refs.get(id(sender))
             if kept_sender is None:
                 kept_sender = _keep_sender(sender)
-            try:
-                kept_signal = kept_refs[id(self)]
-            except KeyError:  # its first send with a receiver
-                kept_signal = _kept_ref(self)
             entries[index] = (
-                kept_signal,
+                kept_refs.get(id(self)) or _kept_ref(self),
                 kept_sender,
                 named,
                 method,
