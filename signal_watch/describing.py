@@ -153,7 +153,7 @@ def _keeper_for(kind):
     if kind in PLAIN_TYPES:
         return None
     if issubclass(kind, Model):
-        return keep_instance
+        return _instance_keeper(kind)
     if kind in CONTAINER_TYPES:
         return keep_items
     if kind.__weakrefoffset__:  # its instances can have weak references
@@ -167,13 +167,16 @@ class _Keepers(dict):
     def __missing__(self, kind):
         keeper = _keeper_for(kind)
         if len(self) < 1000:
-            self[kind] = keeper
+            self[kind] = KNOWN_KEEPERS[kind] = keeper
         return keeper
 
 
 # What a send does on every value it carries, so one lookup instead of a
 # string of tests: KEEPERS[type(value)] is None, or the function to call.
 KEEPERS = _Keepers()
+# The same, as a plain dict, which Python indexes quicker than a subclass:
+# KeyError for a type not seen yet (then ask KEEPERS).
+KNOWN_KEEPERS = {}
 
 
 def keep_named(named):
@@ -189,18 +192,35 @@ def keep_named(named):
 def keep_instance(instance):
     """(MODEL, weak reference, class name, primary key): the key as it is now,
     since saving changes it, masked where it is a secret (a session key)."""
-    pk_field = instance._meta.pk
-    try:
-        hidden = _sensitive_keys[pk_field.name]
-    except KeyError:
-        hidden = is_sensitive(pk_field.name)
-    if hidden:
-        pk = masking().substitute
-    else:
-        pk = instance.__dict__.get(pk_field.attname, MORE)
+    return KEEPERS[type(instance)](instance)
+
+
+def _instance_keeper(model):
+    """keep_instance() for the instances of one model, with what it reads of
+    the model's _meta worked out once: a send only reads the key."""
+    pk_field, name = model._meta.pk, model.__name__
+    if pk_field is None:  # an abstract model has no instances: never fail
+
+        def keep_keyless(instance):
+            return (MODEL, _ref(instance), name, None)
+
+        return keep_keyless
+    if is_sensitive(pk_field.name):
+        substitute = masking().substitute
+
+        def keep_masked(instance):
+            return (MODEL, _ref(instance), name, substitute)
+
+        return keep_masked
+    attname = pk_field.attname
+
+    def keep_model_instance(instance):
+        pk = instance.__dict__.get(attname, MORE)
         if pk is MORE:  # a composite primary key, or not loaded
             pk = pk_of(instance)
-    return (MODEL, _ref(instance), type(instance).__name__, pk)
+        return (MODEL, _ref(instance), name, pk)
+
+    return keep_model_instance
 
 
 def pk_of(instance):

@@ -30,13 +30,14 @@ import threading
 import weakref
 from contextvars import ContextVar
 from dataclasses import asdict, dataclass
-from time import perf_counter_ns
+from time import perf_counter
 
 from django.dispatch import Signal
 from django.dispatch.dispatcher import NO_RECEIVERS
 
 from .describing import (
     KEEPERS,
+    KNOWN_KEEPERS,
     PLAIN_TYPES,
     describe_kept,
     describe_kept_kwargs,
@@ -82,10 +83,16 @@ _lock = threading.Lock()  # guards the counts below and the journals' counts
 _recorders_on = 0
 _originals = {}  # method name -> Django's function, while instrumented
 _wrappers = {}  # Django's function -> its wrapper, made once
+# id() -> weak reference, for the signals and the sender classes recorded
+# so far: a send looks its two references up here, which is quicker than
+# calling weakref.ref() twice. Each one's callback retires its key when its
+# object goes, before the id can be given to another (as in _first_unheard).
+_kept_refs = {}
+MAX_KEPT_REFS = 1000
 
 # The entries are in the order sends started. A send that called receivers
 # takes its place with None when its receivers start, and fills it when it
-# ends with (signal, sender, named, method, nanoseconds, outcome, failures,
+# ends with (signal, sender, named, method, seconds, outcome, failures,
 # end): outcome is the number of receivers, or the name of the exception that
 # came out; end is the number of entries by then, so the entries between this
 # one and end are the sends its receivers made. A _Group takes its place for
@@ -158,8 +165,31 @@ def _first_unheard(journal, counts, signal_key, signal, sender, method):
 
 
 # --8<-- [start:recorded]
+def _kept_ref(value):
+    """A weak reference to a signal or a class, made once and kept for the next
+    send in _kept_refs, under its id() until it goes."""
+    reference = _kept_refs.get(id(value))
+    if reference is not None:
+        return reference
+    if len(_kept_refs) >= MAX_KEPT_REFS:
+        return ref(value)
+    # Bound here: at exit, Python may clear this module's names before the
+    # last callbacks run.
+    key, kept_refs = id(value), _kept_refs
+
+    def retire(reference):
+        if kept_refs.get(key) is reference:
+            del kept_refs[key]
+
+    reference = kept_refs[key] = ref(value, retire)
+    return reference
+
+
 def _keep_sender(sender):
-    keeper = KEEPERS[type(sender)]
+    kind = type(sender)
+    keeper = KEEPERS[kind]
+    if keeper is ref and issubclass(kind, type):  # a class: a model, most often
+        return _kept_ref(sender)
     return sender if keeper is None else keeper(sender)
 
 
@@ -174,7 +204,7 @@ def _record_raised(journal, signal, sender, named, method, exc):
     entries = journal.entries
     entries.append(
         (
-            ref(signal),
+            _kept_ref(signal),
             _keep_sender(sender),
             keep_named(named),
             method,
@@ -212,13 +242,13 @@ class _Recorded:
         )
         self.index, self.responses = len(self.entries), None
         self.entries.append(None)  # its place, filled in when it ends
-        self.started = perf_counter_ns()
+        self.started = perf_counter()
 
     def __enter__(self):
         return self
 
     def __exit__(self, raised, exc, traceback):
-        nanoseconds = perf_counter_ns() - self.started
+        seconds = perf_counter() - self.started
         _flush(self.journal)  # the sends its receivers made that called nobody
         responses = self.responses
         if raised is None:
@@ -227,11 +257,11 @@ class _Recorded:
         else:
             outcome, failures = raised.__name__, 0
         self.entries[self.index] = (
-            ref(self.signal),
+            _kept_ref(self.signal),
             _keep_sender(self.sender),
             keep_named(self.named),
             self.method,
-            nanoseconds,
+            seconds,
             outcome,
             failures,
             len(self.entries),
@@ -259,8 +289,10 @@ async def _recorded_await(journal, original, method, signal, sender, named):
 # --8<-- [start:wrapper]
 def _sync_wrapper(method, original):
     # Bound once, as locals: each lookup saved is saved on every send.
-    current, clock, no_receivers = _journal.get, perf_counter_ns, NO_RECEIVERS
-    keepers = KEEPERS
+    # perf_counter() rather than perf_counter_ns(): the same clock, and a
+    # float is quicker to make than an int that large.
+    current, clock, no_receivers = _journal.get, perf_counter, NO_RECEIVERS
+    keepers, known_keepers, kept_refs = KEEPERS, KNOWN_KEEPERS, _kept_refs
     robust = method == "send_robust"
 
     @functools.wraps(original)
@@ -327,20 +359,27 @@ def _sync_wrapper(method, original):
             outcome = type(exc).__name__
             raise
         finally:
-            nanoseconds = clock() - started
+            seconds = clock() - started
             if journal.group:
                 _flush(journal)  # the sends its receivers made: inside it
-            for key, value in named.items():  # keep_named(), written out
-                keeper = keepers[type(value)]
+            # keep_named(), written out: over the keys, quicker than items(),
+            # and a plain dict first, quicker to index than KEEPERS.
+            for key in named:
+                try:
+                    keeper = known_keepers[type(value := named[key])]
+                except KeyError:
+                    keeper = keepers[type(value)]
                 if keeper is not None:
                     named[key] = keeper(value)
-            keeper = keepers[type(sender)]
+            kept_sender = kept_refs.get(id(sender))
+            if kept_sender is None:
+                kept_sender = _keep_sender(sender)
             entries[index] = (
-                ref(self),
-                sender if keeper is None else keeper(sender),
+                kept_refs.get(id(self)) or _kept_ref(self),
+                kept_sender,
                 named,
                 method,
-                nanoseconds,
+                seconds,
                 len(responses) if outcome is None else outcome,
                 _failures(responses) if robust else 0,
                 len(entries),
@@ -522,16 +561,14 @@ class SignalRecorder:
                     continue
                 if entry is None:
                     continue  # still running
-                signal, sender, named, method, nanoseconds, outcome, failures, until = (
-                    entry
-                )
+                signal, sender, named, method, seconds, outcome, failures, until = entry
                 running_until.append(until)
                 record = _record(names, signal, sender, named, method, depth)
                 if type(outcome) is str:
                     record.receivers, record.raised = None, outcome
                 else:
                     record.receivers = outcome
-                record.errors, record.duration_ms = failures, nanoseconds / 1e6
+                record.errors, record.duration_ms = failures, seconds * 1e3
                 records.append(record)
         for order, record in enumerate(records, start=1):
             record.order = order

@@ -279,6 +279,88 @@ def test_counting_keeps_no_sender_or_signal_alive():
     )
 
 
+def new_class():
+    gc.collect(0)  # a class is freed by the collector: the last one tried, here
+    return type("Second", (), {})
+
+
+def test_a_new_sender_class_with_the_id_of_a_dead_one_is_recorded_as_itself():
+    # The recorder remembers its weak reference to a sender class under the
+    # class's id(): the reference must go with the class, or the next class
+    # Python puts at that address would be recorded as the dead one.
+    signal = Signal()
+    signal.connect(lambda sender, **kwargs: None, weak=False)
+    with SignalRecorder() as recorder:
+        first = type("First", (), {})
+        signal.send(sender=first)
+        signal.send(sender=first)
+        address = id(first)
+        del first
+        gc.collect()
+        second = made_at(address, new_class)
+        signal.send(sender=second)
+        records = recorder.records
+    assert [(r.sender, r.grouped) for r in records] == [
+        ("<no longer in memory>", False),
+        ("<no longer in memory>", False),
+        ("tests.test_signal_watch_recording.Second", False),
+    ]
+
+
+def test_a_new_signal_with_the_id_of_a_dead_one_is_recorded_as_itself():
+    def listen(signal):
+        signal.connect(lambda sender, **kwargs: None, weak=False)
+        return signal
+
+    with SignalRecorder() as recorder:
+        first = listen(Signal())
+        first.send(sender=None)
+        address = id(first)
+        del first
+        second = listen(made_at(address, Signal))
+        second.send(sender=None)
+        records = recorder.records
+    assert [(r.signal, r.receivers) for r in records] == [
+        ("<Signal no longer in memory>", 1),
+        (f"<unnamed Signal at {address:#x}>", 1),
+    ]
+
+
+def test_recording_sends_keeps_no_signal_or_sender_class_alive():
+    signal = Signal()
+    signal.connect(lambda sender, **kwargs: None, weak=False)
+
+    class Sender:
+        pass
+
+    with SignalRecorder() as recorder:
+        signal.send(sender=Sender)
+        signal.send(sender=Sender)
+    references = weakref.ref(Sender), weakref.ref(signal)
+    del Sender, signal
+    gc.collect()
+    assert [reference() for reference in references] == [None, None]
+    assert [(r.signal, r.sender, r.receivers) for r in recorder.records] == [
+        ("<Signal no longer in memory>", "<no longer in memory>", 1)
+    ] * 2
+
+
+def test_an_instance_whose_primary_key_is_a_secret_is_masked_at_every_send():
+    # What keeping an instance reads of its model is worked out once per
+    # model: the second send must mask the key as the first did.
+    from django.contrib.sessions.models import Session
+
+    signal = Signal()
+    signal.connect(lambda sender, **kwargs: None, weak=False)
+    session = Session(session_key="sess-secret-key")
+    with SignalRecorder() as recorder:
+        signal.send(sender=Session, instance=session)
+        signal.send(sender=Session, instance=session)
+    shown = [r.kwargs["instance"] for r in recorder.records]
+    assert len(shown) == 2 and shown[0] == shown[1]
+    assert "sess-secret-key" not in shown[0] and "Session" in shown[0]
+
+
 # --- Django's behaviour, unchanged ------------------------------------------------
 
 
