@@ -198,7 +198,7 @@ RECORDER_PARTS = {
     ),
     "arguments": (
         "keeping instance= and created= (a weak reference, a bool)",
-        # describing.keep_named(), written out as the wrapper has it.
+        # describing.keep_named(), the plain way (the wrapper also caches keepers).
         "kept = named.copy()\n"
         "for key, value in kept.items():\n"
         "    keeper = keepers[type(value)]\n"
