@@ -62,8 +62,6 @@ def counter(username, address):
 
 
 # --8<-- [end:digest]
-
-
 def client_address(request):
     """Where an attempt comes from: REMOTE_ADDR, or for IPv6 its /64 network.
 
@@ -149,8 +147,6 @@ def take_place(username, address, limit):
 
 
 # --8<-- [end:reserve]
-
-
 # --8<-- [start:succeeded]
 def attempt_succeeded(username, address):
     """The password was right: forget the failures from this address, and give
@@ -169,8 +165,6 @@ def give_back(username, address):
 
 
 # --8<-- [end:succeeded]
-
-
 def locked_until(username, address):
     """When the lockout of ``username`` from ``address`` ends, or None if it is not locked out."""
     if not countable(username):

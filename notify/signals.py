@@ -70,8 +70,6 @@ def enqueue_or_log(task, *args):
 
 
 # --8<-- [end:deliver]
-
-
 # --8<-- [start:new_comment]
 @receiver(post_save, sender=Comment, dispatch_uid="notify.new_comment")
 def email_author_about_comment(sender, instance, created, raw, **kwargs):
@@ -89,8 +87,6 @@ def email_author_about_comment(sender, instance, created, raw, **kwargs):
 
 
 # --8<-- [end:new_comment]
-
-
 def alert_new_login(sender, request, user, **kwargs):
     """Receiver of foo's ``user_login`` (connected in NotifyConfig.ready())."""
     logger.info(

@@ -49,8 +49,6 @@ def email_post_author(comment_id):
 
 
 # --8<-- [end:email_post_author]
-
-
 @task()
 def email_login_alert(user_id, remote_addr):
     user = get_user_model().objects.filter(pk=user_id).first()

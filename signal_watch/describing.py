@@ -34,7 +34,6 @@ from django.template import Template
 from django.views.debug import get_default_exception_reporter_filter
 
 # --8<-- [end:imports]
-
 # Immutable values that refer to no other object: kept as they are.
 PLAIN_TYPES = frozenset(
     {
@@ -232,8 +231,8 @@ def pk_of(instance):
 
 
 # --- masking ----------------------------------------------------------------------
-# --8<-- [start:masking]
 
+# --8<-- [start:masking]
 # Besides what Django's error reports hide, never show session or CSRF data.
 EXTRA_HIDDEN = "SESSION|CSRF|COOKIE"
 # A string under such a key may be a password typed into the user-name box.
@@ -294,8 +293,6 @@ def is_masked_under(key, kept):
 
 
 # --8<-- [end:masking]
-
-
 # --- describing ---------------------------------------------------------------------
 
 

@@ -47,7 +47,6 @@ from .describing import (
 from .naming import SignalNames
 
 # --8<-- [end:imports]
-
 # --8<-- [start:state]
 ref = weakref.ref
 SEND_METHODS = ("send", "send_robust", "asend", "asend_robust")
@@ -162,8 +161,6 @@ def _first_unheard(journal, counts, signal_key, signal, sender, method):
 
 
 # --8<-- [end:unheard]
-
-
 # --8<-- [start:recorded]
 def _kept_ref(value):
     """A weak reference to a signal or a class, made once and kept for the next
@@ -284,8 +281,6 @@ async def _recorded_await(journal, original, method, signal, sender, named):
 
 
 # --8<-- [end:recorded]
-
-
 # --8<-- [start:wrapper]
 def _sync_wrapper(method, original):
     # Bound once, as locals: each lookup saved is saved on every send.
@@ -390,8 +385,6 @@ def _sync_wrapper(method, original):
 
 
 # --8<-- [end:wrapper]
-
-
 def _async_wrapper(method, original):
     current, no_receivers = _journal.get, NO_RECEIVERS
 

@@ -29,8 +29,6 @@ class FragileLoginView(auth_views.LoginView):
 
 
 # --8<-- [end:view]
-
-
 # The fragile view takes over /accounts/login/; every other URL stays as it is.
 urlpatterns = [
     path("accounts/login/", FragileLoginView.as_view(), name="login"),

@@ -60,8 +60,6 @@ def heard_in_the_callers_loop(signal, call):
 
 
 # --8<-- [end:helper]
-
-
 # --8<-- [start:alogin]
 @pytest.mark.django_db
 def test_alogin_awaits_an_async_receiver_of_user_logged_in(alice, session_request):
@@ -74,8 +72,6 @@ def test_alogin_awaits_an_async_receiver_of_user_logged_in(alice, session_reques
 
 
 # --8<-- [end:alogin]
-
-
 @pytest.mark.django_db
 def test_alogout_sends_user_logged_out_with_asend(alice, session_request):
     async def auser():

@@ -16,7 +16,6 @@ from foo.signals import user_login
 from tests.conftest import PASSWORD
 
 # --8<-- [end:imports]
-
 pytestmark = pytest.mark.django_db
 
 LOGIN_URL = "/accounts/login/"
@@ -41,8 +40,6 @@ def test_running_ready_again_does_not_connect_twice():
 
 
 # --8<-- [end:registered_once]
-
-
 def test_a_test_that_changes_installed_apps_runs_ready_again_on_a_new_config():
     original = apps.get_app_config("bar")
     with (

@@ -21,7 +21,6 @@ from foo.views import LoginView
 # --8<-- [end:imports]
 
 
-# --8<-- [end:imports]
 def test_send_calls_plain_receivers_in_connection_order_in_the_senders_thread():
     # Chapter 1's picture of send(), for receivers that are plain functions.
     # Async receivers run after them, in an event loop (chapter 9).
@@ -100,8 +99,6 @@ def test_dispatch_uid_is_for_receivers_that_are_rebuilt():
 
 
 # --8<-- [end:dispatch_uid]
-
-
 # --8<-- [start:weak]
 def connect_a_closure(signal, calls, **connect_kwargs):
     def receiver(sender, **kwargs):
@@ -131,8 +128,6 @@ def test_closure_connected_with_weak_false_stays():
 
 
 # --8<-- [end:weak]
-
-
 # --8<-- [start:sender_class]
 def test_sender_filter_matches_that_exact_object_not_subclasses():
     class CustomLoginView(LoginView):
@@ -151,8 +146,6 @@ def test_sender_filter_matches_that_exact_object_not_subclasses():
 
 
 # --8<-- [end:sender_class]
-
-
 # --8<-- [start:sender_lazy]
 @pytest.mark.django_db
 def test_model_signals_accept_a_lazy_app_label_model_string(alice):
@@ -189,8 +182,6 @@ def test_other_signals_do_not_resolve_strings():
 
 
 # --8<-- [end:sender_lazy]
-
-
 # --8<-- [start:sender_string]
 def test_string_senders_match_by_identity_not_by_equality():
     # user_login_failed is sent with sender=django.contrib.auth.__name__, the
@@ -236,8 +227,6 @@ def test_string_senders_work_with_the_very_same_object_or_a_check_inside():
 
 
 # --8<-- [end:sender_string]
-
-
 # --8<-- [start:sender_lifetime]
 class Upload:
     """A short-lived object that is a signal's sender.
@@ -287,8 +276,6 @@ def test_before_6_0_a_new_object_at_a_dead_senders_address_gets_its_receivers():
 
 
 # --8<-- [end:sender_lifetime]
-
-
 # --8<-- [start:disconnect]
 def test_disconnect_says_whether_it_found_the_receiver():
     ping = Signal()
@@ -309,8 +296,6 @@ def test_disconnect_by_dispatch_uid_needs_no_receiver():
 
 
 # --8<-- [end:disconnect]
-
-
 # --8<-- [start:has_listeners]
 def test_has_listeners_lets_a_sender_skip_expensive_arguments():
     ping = Signal()
@@ -330,8 +315,6 @@ def test_foo_signal_has_bars_listener():
 
 
 # --8<-- [end:has_listeners]
-
-
 # --8<-- [start:every_thread]
 def test_a_receiver_connected_in_one_thread_hears_every_threads_sends():
     ping = Signal()

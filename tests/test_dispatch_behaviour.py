@@ -53,8 +53,6 @@ def test_send_robust_returns_the_exception_with_its_traceback():
 
 
 # --8<-- [end:robust_responses]
-
-
 def test_send_raises_and_skips_the_receivers_after_the_failing_one():
     ping = Signal()
     ran = []
@@ -125,8 +123,6 @@ def test_send_calls_sync_receivers_first_then_async_ones_together():
 
 
 # --8<-- [end:sync_then_async]
-
-
 # --8<-- [start:threads]
 def test_send_runs_sync_receivers_in_the_callers_thread_async_ones_in_another():
     ping = Signal()
@@ -173,8 +169,6 @@ def test_send_under_an_event_loop_runs_async_receivers_in_that_loop():
 
 
 # --8<-- [end:threads]
-
-
 # --8<-- [start:asend]
 def test_asend_runs_sync_receivers_in_a_worker_thread():
     ping = Signal()
@@ -207,8 +201,6 @@ def test_asend_runs_sync_receivers_in_a_worker_thread():
 
 
 # --8<-- [end:asend]
-
-
 def test_asend_robust_returns_errors_from_both_kinds_of_receiver():
     ping = Signal()
 
@@ -283,8 +275,6 @@ def test_use_caching_refuses_a_none_sender_once_a_receiver_is_connected():
 
 
 # --8<-- [end:use_caching]
-
-
 # Django 6.1: asend() and the async receivers ------------------------------------------
 
 
@@ -327,8 +317,6 @@ def test_before_6_1_asend_runs_the_sync_group_beside_the_async_one():
 
 
 # --8<-- [end:asend_order_6_1]
-
-
 # --8<-- [start:context_6_1]
 request_id = contextvars.ContextVar("request_id", default=None)
 user_name = contextvars.ContextVar("user_name", default=None)
@@ -364,8 +352,6 @@ def test_before_6_1_context_variables_set_by_receivers_are_lost():
 
 
 # --8<-- [end:context_6_1]
-
-
 # --8<-- [start:errors_6_1]
 async def invalid_value(sender, **kwargs):
     raise ValueError("invalid value")
@@ -417,8 +403,6 @@ def test_before_6_1_several_async_failures_raise_only_the_first():
 
 
 # --8<-- [end:errors_6_1]
-
-
 # --8<-- [start:cancel_6_1]
 async def send_while_a_slow_receiver_runs(signal):
     """What became of a slow async receiver when a quick one failed."""

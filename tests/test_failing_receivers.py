@@ -14,7 +14,6 @@ from foo.signals import user_login
 from tests.conftest import PASSWORD
 
 # --8<-- [end:imports]
-
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,8 +45,6 @@ def dispatch_errors(caplog):
 
 
 # --8<-- [end:helpers]
-
-
 # --8<-- [start:raising_receiver]
 def test_a_raising_receiver_does_not_break_logging_in(
     client, alice, caplog, connect_to_user_login
@@ -82,8 +79,6 @@ def test_a_raising_receiver_does_not_break_logging_in(
 
 
 # --8<-- [end:raising_receiver]
-
-
 # --8<-- [start:send_contrast]
 @pytest.mark.urls("tests.fragile_login")
 def test_with_send_the_same_receiver_turns_the_login_into_a_500(
@@ -112,8 +107,6 @@ def test_with_send_the_same_receiver_turns_the_login_into_a_500(
 
 
 # --8<-- [end:send_contrast]
-
-
 def refuse_audit_records(cursor):
     """Make SQLite itself refuse every new LoginRecord: a real database error."""
     cursor.execute(
@@ -139,8 +132,6 @@ def test_a_failing_audit_write_is_logged_and_the_login_goes_on(client, alice, ca
 
 
 # --8<-- [end:audit_failure]
-
-
 def test_a_failing_audit_write_leaves_a_request_transaction_usable(
     client, alice, caplog, monkeypatch
 ):

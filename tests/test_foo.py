@@ -14,7 +14,6 @@ from tests.conftest import PASSWORD
 from tests.signal_capture import capture_signal
 
 # --8<-- [end:imports]
-
 # --8<-- [start:setup]
 pytestmark = pytest.mark.django_db
 
@@ -50,8 +49,6 @@ def test_successful_login_sends_user_login_once_with_documented_arguments(
 
 
 # --8<-- [end:sent_once]
-
-
 def test_user_login_is_sent_after_the_user_is_logged_in(client, alice):
     seen = {}
 
@@ -112,8 +109,6 @@ def test_failed_login_does_not_send_user_login(client, alice, data):
 
 
 # --8<-- [end:not_sent]
-
-
 def test_inactive_user_cannot_log_in_and_gets_no_user_login(client, alice):
     alice.is_active = False
     alice.save()

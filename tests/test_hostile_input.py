@@ -23,7 +23,6 @@ from tests.conftest import PASSWORD
 from tests.signal_capture import capture_signal
 
 # --8<-- [end:imports]
-
 pytestmark = pytest.mark.django_db
 
 # --8<-- [start:setup]
@@ -51,8 +50,6 @@ def rolled_back():
 
 
 # --8<-- [end:setup]
-
-
 # Any text (control characters, NUL, line breaks, every script), very long
 # values, and a few that are close to real credentials.
 # --8<-- [start:strategies]
@@ -98,8 +95,6 @@ def cleaned_password(raw):
 
 
 # --8<-- [end:helpers]
-
-
 # --8<-- [start:login_property]
 @hostile
 @given(username=usernames, password=passwords)
@@ -128,8 +123,6 @@ def test_login_form_never_fails_and_signals_match_what_happened(
 
 
 # --8<-- [end:login_property]
-
-
 @hostile
 @given(body=st.one_of(any_text, missing))
 def test_comment_form_stores_valid_bodies_and_rejects_the_rest(alice, post, body):

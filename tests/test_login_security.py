@@ -14,7 +14,6 @@ from foo.signals import user_login
 from tests.conftest import PASSWORD
 
 # --8<-- [end:imports]
-
 pytestmark = pytest.mark.django_db
 
 # --8<-- [start:helpers]
@@ -26,8 +25,6 @@ def csrf_token_of(response):
 
 
 # --8<-- [end:helpers]
-
-
 def refusal(username, password):
     response = Client().post(LOGIN_URL, {"username": username, "password": password})
     return response.status_code, response.context["form"].non_field_errors()
@@ -86,8 +83,6 @@ def test_logging_in_rotates_the_session_key_and_the_csrf_token(alice):
 
 
 # --8<-- [end:rotation]
-
-
 def test_user_name_with_line_breaks_gives_one_line_per_event(client, signal_log):
     name = "a\r\nFAKE LINE"
     get_user_model().objects.create_user(username=name, password=PASSWORD)

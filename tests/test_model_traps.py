@@ -50,8 +50,6 @@ def test_queryset_update_sends_nothing(post):
 
 
 # --8<-- [end:update]
-
-
 # --8<-- [start:bulk]
 def test_bulk_create_and_bulk_update_send_nothing(alice):
     with capture_signal(pre_save) as pre, capture_signal(post_save) as saved:
@@ -66,8 +64,6 @@ def test_bulk_create_and_bulk_update_send_nothing(alice):
 
 
 # --8<-- [end:bulk]
-
-
 # --8<-- [start:raw_sql]
 def test_raw_sql_sends_nothing(post):
     with (
@@ -88,8 +84,6 @@ def test_raw_sql_sends_nothing(post):
 
 
 # --8<-- [end:raw_sql]
-
-
 # --8<-- [start:loaddata]
 def test_loaddata_sends_raw_true_and_the_receivers_stand_aside(alice, tmp_path):
     fixture = tmp_path / "posts.json"
@@ -132,8 +126,6 @@ def test_loaddata_sends_raw_true_and_the_receivers_stand_aside(alice, tmp_path):
 
 
 # --8<-- [end:loaddata]
-
-
 # --8<-- [start:form_m2m]
 class PostForm(forms.ModelForm):
     class Meta:
@@ -163,8 +155,6 @@ def test_post_save_runs_before_the_forms_many_to_many_data(alice):
 
 
 # --8<-- [end:form_m2m]
-
-
 # --8<-- [start:recursion]
 def test_save_inside_post_save_calls_itself_again(alice):
     depth = []
@@ -211,8 +201,6 @@ def test_queryset_update_writes_without_sending_anything(alice):
 
 
 # --8<-- [end:recursion]
-
-
 # --8<-- [start:db_cascade]
 @contextmanager
 def tables_for(*models_to_create):
@@ -293,8 +281,6 @@ def test_db_cascade_leaves_the_replies_to_the_database_and_sends_nothing_for_the
 
 
 # --8<-- [end:db_cascade]
-
-
 @pytest.mark.skipif(django.VERSION < (6, 1), reason="DB_CASCADE is new in Django 6.1")
 def test_db_cascade_cannot_follow_a_python_level_on_delete():
     with isolate_apps(THROWAWAY_APP):

@@ -92,8 +92,6 @@ def test_404_and_403_are_answers_not_exceptions(client, post):
 
 
 # --8<-- [end:got_request_exception]
-
-
 def test_bad_requests_are_answers_not_exceptions_either(client):
     with capture_signal(got_request_exception) as calls:
         bad_upload = client.generic(
@@ -285,8 +283,6 @@ def test_existing_connection_is_not_announced_again(signal_log):
 
 
 # --8<-- [end:connection_created]
-
-
 # setting_changed ----------------------------------------------------------------------
 
 
@@ -314,8 +310,6 @@ def test_without_the_receiver_the_cache_would_be_stale():
 
 
 # --8<-- [end:setting_changed]
-
-
 # template_rendered ------------------------------------------------------------------------
 
 
@@ -339,8 +333,6 @@ def test_rendering_a_page_sends_template_rendered_per_template(client):
 
 
 # --8<-- [end:template_rendered]
-
-
 RENDER_ONE_TEMPLATE = """
 import django
 

@@ -9,7 +9,6 @@ from signal_watch.recording import SignalRecorder
 from tests.conftest import PASSWORD
 
 # --8<-- [end:imports]
-
 CHAPTER = Path(__file__).resolve().parent.parent / "docs/chapters/12-seeing-signals.md"
 
 

@@ -21,7 +21,6 @@ from tests.conftest import PASSWORD
 from tests.signal_capture import capture_signal
 
 # --8<-- [end:imports]
-
 pytestmark = pytest.mark.django_db
 
 
@@ -35,8 +34,6 @@ def test_capture_signal_disconnects_even_when_the_block_fails():
 
 
 # --8<-- [end:helper_is_exception_safe]
-
-
 # --8<-- [start:helper_pitfalls]
 @contextmanager
 def capture_without_finally(signal, weak=True):
@@ -84,8 +81,6 @@ def test_without_finally_a_failing_block_leaves_its_receiver_connected():
 
 
 # --8<-- [end:helper_pitfalls]
-
-
 NO_PLUGINS = ["-p", "no:django", "-p", "no:hypothesispytest", "-p", "no:cacheprovider"]
 FAILING_TESTS = """
 import pytest
@@ -183,8 +178,6 @@ def test_muting_left_bars_receiver_connected_exactly_once():
 
 
 # --8<-- [end:mute]
-
-
 # --8<-- [start:on_commit]
 NOTIFIED = []
 

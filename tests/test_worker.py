@@ -19,7 +19,6 @@ from notify.models import Notification
 from tests.conftest import PASSWORD
 
 # --8<-- [end:imports]
-
 # --8<-- [start:helpers]
 WAIT_SECONDS = 30
 
@@ -39,8 +38,6 @@ def wait_for(condition, timeout=WAIT_SECONDS):
 
 
 # --8<-- [end:helpers]
-
-
 # --8<-- [start:worker-test]
 @pytest.mark.usefixtures("queue_settings")
 def test_worker_runs_queued_login_and_comment_tasks_after_the_requests_return(
@@ -92,8 +89,6 @@ def test_worker_runs_queued_login_and_comment_tasks_after_the_requests_return(
 
 
 # --8<-- [end:worker-test]
-
-
 def test_without_a_queue_the_request_waits_for_the_notification(
     settings, alice_client, post, bob
 ):

@@ -31,8 +31,6 @@ def test_the_receiver_is_connected_once(alice, log_in):
 
 
 # --8<-- [end:listener]
-
-
 def test_the_admin_shows_login_events_but_adds_none(admin_client):
     # pytest-django's admin_client is logged in as a superuser. The audit trail
     # is the receiver's to write: no "Add" form, where a missing user was a 500.

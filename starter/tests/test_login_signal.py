@@ -27,8 +27,6 @@ def test_a_login_sends_login_succeeded_once_with_its_arguments(alice, log_in):
 
 
 # --8<-- [end:sent]
-
-
 # --8<-- [start:not_sent]
 def test_a_wrong_password_sends_nothing(alice, log_in):
     with capture_signal(login_succeeded) as calls:
@@ -55,8 +53,6 @@ def test_a_login_elsewhere_sends_nothing(client, alice):
 
 
 # --8<-- [end:not_sent]
-
-
 def test_login_succeeded_is_sent_once_the_user_is_logged_in(alice, log_in):
     users_seen = []
 

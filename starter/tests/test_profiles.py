@@ -52,8 +52,6 @@ def test_the_receiver_run_twice_keeps_one_profile(alice):
 
 
 # --8<-- [end:receiver]
-
-
 # --8<-- [start:without_signal]
 @pytest.fixture
 def profile_receiver_muted():
@@ -85,8 +83,6 @@ def test_register_user_creates_the_profile(db, profile_receiver_muted):
 
 
 # --8<-- [end:without_signal]
-
-
 def test_without_the_receiver_a_new_user_has_no_profile(db, profile_receiver_muted):
     # What the two tests above rely on: the receiver really is muted.
     bob = get_user_model().objects.create_user(username="bob")
