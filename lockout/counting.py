@@ -22,9 +22,8 @@ from django.utils.crypto import salted_hmac
 
 from .models import ALL_ADDRESSES, FailedLogins
 
+
 # --8<-- [end:imports]
-
-
 def possible_username(username):
     """False for a name no account can have: longer than the user model allows,
     or holding a NUL. The login form refuses those before authenticate()."""

@@ -22,9 +22,8 @@ from . import tasks
 
 logger = logging.getLogger(__name__)
 
+
 # --8<-- [end:imports]
-
-
 # --8<-- [start:deliver]
 def deliver(task, *args):
     """Run ``task`` with ``args`` the way settings.NOTIFY_DELIVERY says."""

@@ -11,9 +11,8 @@ from django.utils.translation import ngettext
 
 from .recording import SignalRecorder
 
+
 # --8<-- [end:imports]
-
-
 # --8<-- [start:panel]
 class SignalsSentPanel(Panel):
     """The signals sent while the toolbar handled the request, in order."""

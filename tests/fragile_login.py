@@ -11,9 +11,8 @@ from django.urls import path
 from foo.signals import user_login
 from tutorial_site.urls import urlpatterns as site_urlpatterns
 
+
 # --8<-- [end:imports]
-
-
 # --8<-- [start:view]
 class FragileLoginView(auth_views.LoginView):
     template_name = "foo/login.html"

@@ -22,9 +22,8 @@ from django.contrib.auth.signals import (
 from django.core.handlers.asgi import ASGIHandler
 from django.core.signals import request_started
 
+
 # --8<-- [end:imports]
-
-
 # --8<-- [start:helper]
 @pytest.fixture
 def session_request(rf):

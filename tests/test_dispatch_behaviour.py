@@ -24,9 +24,8 @@ before_django_6_1 = pytest.mark.skipif(
     DJANGO_6_1, reason="behaviour before Django 6.1 (asyncio.gather)"
 )
 
+
 # --8<-- [end:imports]
-
-
 # --8<-- [start:robust_responses]
 def test_send_robust_returns_the_exception_with_its_traceback():
     ping = Signal()

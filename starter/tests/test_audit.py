@@ -3,9 +3,8 @@ from django.apps import apps
 
 from audit.models import LoginEvent
 
+
 # --8<-- [end:imports]
-
-
 # --8<-- [start:listener]
 def test_a_login_is_recorded(alice, log_in, caplog):
     caplog.set_level("INFO", logger="audit")

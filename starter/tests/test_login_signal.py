@@ -6,9 +6,8 @@ from accounts.views import LoginView
 
 from .signal_capture import capture_signal
 
+
 # --8<-- [end:imports]
-
-
 # --8<-- [start:sent]
 def test_a_login_sends_login_succeeded_once_with_its_arguments(alice, log_in):
     with capture_signal(login_succeeded) as calls:

@@ -11,9 +11,8 @@ from accounts.models import Profile
 from accounts.receivers import create_profile
 from accounts.services import register_user
 
+
 # --8<-- [end:imports]
-
-
 # --8<-- [start:receiver]
 def test_a_new_user_gets_a_profile(db, caplog):
     caplog.set_level("INFO")
