@@ -175,10 +175,16 @@ def included_text(reference):
     path, _, section = reference.partition(":")
     lines = (ROOT / path).read_text().splitlines()
     if section:
-        stripped = [line.strip() for line in lines]
-        start = stripped.index(f"# --8<-- [start:{section}]")
-        end = stripped.index(f"# --8<-- [end:{section}]")
-        lines = lines[start + 1 : end]
+        # A marker is a comment of the file's own language: "# ..." in Python,
+        # "{# ... #}" in a template.
+        def marker(kind):
+            return next(
+                number
+                for number, line in enumerate(lines)
+                if f"--8<-- [{kind}:{section}]" in line
+            )
+
+        lines = lines[marker("start") + 1 : marker("end")]
     return [line for line in lines if line.strip() and "--8<-- [" not in line]
 
 
