@@ -38,6 +38,13 @@ def test_missing_page_is_404_and_path_tricks_are_refused(client, built_site):
     assert client.get("/tutorial/%2e%2e/settings.py").status_code == 400
 
 
+def test_a_path_the_file_system_refuses_is_a_404_not_a_500(client, built_site):
+    # pathlib's exists() and is_dir() raise ENAMETOOLONG rather than answer False
+    # for a name, or a path, longer than the file system allows.
+    assert client.get("/tutorial/" + "a" * 300).status_code == 404
+    assert client.get("/tutorial/" + "a/" * 3000).status_code == 404
+
+
 def test_unbuilt_tutorial_is_a_clear_404(client, tmp_path, settings):
     settings.TUTORIAL_SITE_DIR = tmp_path / "missing"
     response = client.get("/tutorial/")

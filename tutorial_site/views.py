@@ -25,7 +25,12 @@ def tutorial(request, path=""):
         path += "index.html"
     if not (settings.TUTORIAL_SITE_DIR / "index.html").exists():
         raise Http404("The tutorial is not built yet: run `make docs-build`.")
-    response = serve(request, path, document_root=settings.TUTORIAL_SITE_DIR)
+    try:
+        response = serve(request, path, document_root=settings.TUTORIAL_SITE_DIR)
+    except OSError:
+        # serve() asks pathlib whether the file exists, which raises rather than
+        # answer False for a name longer than the file system allows.
+        raise Http404("No such page in the tutorial.") from None
     if CONTENT_NAMED_ASSET.fullmatch(path):
         patch_cache_control(response, public=True, max_age=A_YEAR, immutable=True)
     return response
