@@ -100,6 +100,7 @@ INSTALLED_APPS = [
 INSTALLED_APPS += [*tasks_framework.APPS, "django_tasks_db", "notify"]
 # --8<-- [end:tasks_apps]
 
+# --8<-- [start:middleware]
 # A request whose body or parameters Django cannot read (a Content-Length of "abc",
 # a charset such as zlib, a form in Latin-1) gets a 400 that says why, before
 # anything reads it: reading raises, and a 500 followed (tutorial_site/middleware.py).
@@ -116,6 +117,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+# --8<-- [end:middleware]
 
 ROOT_URLCONF = "tutorial_site.urls"
 
