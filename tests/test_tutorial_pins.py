@@ -30,7 +30,8 @@ def pinned_requirements(path=ROOT / "requirements.txt"):
 def install_lines():
     for page in sorted((ROOT / "docs").rglob("*.md")):
         for match in PIP_INSTALL.finditer(page.read_text()):
-            yield page.relative_to(ROOT), match.group(1).split()
+            # A shell comment after the command is not part of it.
+            yield page.relative_to(ROOT), match.group(1).split("#", 1)[0].split()
 
 
 def test_every_package_the_tutorial_installs_is_pinned_as_in_requirements():
