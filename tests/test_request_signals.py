@@ -50,6 +50,15 @@ def test_wsgi_handler_sends_environ():
     assert [(c.sender, c.kwargs) for c in finished] == [(WSGIHandler, {})]
 
 
+def test_under_the_test_client_request_finished_has_no_sender(client):
+    # The test client closes the response, as a server would, and close() sends
+    # request_finished with the handler the response names: the client's handler
+    # names none, so a receiver filtered on WSGIHandler never runs in tests.
+    with capture_signal(request_finished) as finished:
+        client.get("/no-such-page/")
+    assert [call.sender for call in finished] == [None]
+
+
 def test_asgi_handler_sends_scope_and_no_environ():
     scope = {
         "type": "http",
