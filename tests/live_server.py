@@ -87,23 +87,9 @@ class Visitor:
 
         On ``connection`` if given (see connect()), else on a new one.
         """
-        headers = {"Host": f"127.0.0.1:{self.server.port}"}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        body = None
-        if fields is not None:
-            body = urlencode(fields)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        connection = connection or self.connect()
-        try:
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
-            text = response.read().decode("utf-8", "replace")
-        finally:
-            connection.close()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            for name, morsel in SimpleCookie(header).items():
-                self.cookies[name] = morsel.value
+        response, text = exchange(
+            connection or self.connect(), method, path, fields, self.cookies
+        )
         return response.status, response.headers, text
 
     def login_form(self):
@@ -121,6 +107,31 @@ class Visitor:
             connection,
         )
         return status, text
+
+
+def exchange(connection, method, path, fields, cookies):
+    """Send one request on ``connection`` and close it: (response, its text).
+
+    ``fields``, if not None, go as a form; ``cookies`` (a dict) are sent, and
+    take in what the response sets, as a browser's cookie jar does.
+    """
+    headers = {"Host": f"{connection.host}:{connection.port}"}
+    if cookies:
+        headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+    body = None
+    if fields is not None:
+        body = urlencode(fields)
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    try:
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        text = response.read().decode("utf-8", "replace")
+    finally:
+        connection.close()
+    for header in response.headers.get_all("Set-Cookie") or []:
+        for name, morsel in SimpleCookie(header).items():
+            cookies[name] = morsel.value
+    return response, text
 
 
 def csrf_token_in(page):

@@ -18,7 +18,6 @@ LOADTEST_PORT (a free one), LOADTEST_DEADLINE seconds (180).
 import http.client
 import logging
 import os
-import re
 import socket
 import subprocess
 import sys
@@ -27,9 +26,9 @@ import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor, wait
-from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlencode
+
+from tests.live_server import csrf_token_in, exchange
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 CLIENTS = int(os.environ.get("LOADTEST_CLIENTS", "20"))
@@ -56,32 +55,17 @@ class Browser:
         self.cookies = {}
 
     def request(self, method, path, fields=None):
-        body = urlencode(fields) if fields is not None else None
-        headers = {"Host": f"127.0.0.1:{self.port}"}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        if body is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-            headers["Referer"] = f"http://127.0.0.1:{self.port}{path}"
         connection = http.client.HTTPConnection(
             "127.0.0.1", self.port, timeout=REQUEST_TIMEOUT
         )
-        try:
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
-            text = response.read().decode("utf-8", "replace")
-        finally:
-            connection.close()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            for name, morsel in SimpleCookie(header).items():
-                self.cookies[name] = morsel.value
+        response, text = exchange(connection, method, path, fields, self.cookies)
         self.stats.record(method, path, response.status)
         return response.status, response.headers.get("Location", ""), text
 
     def csrf_token(self, path):
         status, _, text = self.request("GET", path)
         assert status == 200, (path, status)
-        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', text)[1]
+        return csrf_token_in(text)
 
     def log_in(self, username, password):
         token = self.csrf_token("/accounts/login/")
