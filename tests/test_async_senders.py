@@ -101,29 +101,11 @@ def test_aauthenticate_sends_user_login_failed_with_asend(alice, session_request
 # database connection when the request starts.
 @pytest.mark.django_db
 def test_the_asgi_handler_sends_request_started_with_asend_and_the_scope():
-    scope = {
-        "type": "http",
-        "method": "GET",
-        "path": "/no-such-page/",
-        "query_string": b"",
-        "headers": [(b"host", b"testserver")],
-    }
-    messages = []
-    body_sent = False
+    from tests.asgi_request import asgi_request
 
-    async def receive():
-        nonlocal body_sent
-        if not body_sent:
-            body_sent = True
-            return {"type": "http.request", "body": b"", "more_body": False}
-        await asyncio.Event().wait()  # the client never disconnects
+    scope, call, messages = asgi_request(ASGIHandler(), "/no-such-page/")
 
-    async def send(message):
-        messages.append(message)
-
-    kwargs, same_loop = heard_in_the_callers_loop(
-        request_started, lambda: ASGIHandler()(scope, receive, send)
-    )
+    kwargs, same_loop = heard_in_the_callers_loop(request_started, call)
 
     assert same_loop
     assert kwargs["scope"] is scope

@@ -14,6 +14,7 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import RequestFactory
 
+from tests.asgi_request import asgi_request
 from tests.signal_capture import capture_signal
 
 
@@ -60,35 +61,7 @@ def test_under_the_test_client_request_finished_has_no_sender(client):
 
 
 def test_asgi_handler_sends_scope_and_no_environ():
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": "/no-such-page/",
-        "query_string": b"",
-        "headers": [(b"host", b"testserver")],
-        "server": ("testserver", 80),
-        "client": ("127.0.0.1", 50000),
-    }
-    messages = []
-
-    async def serve():
-        body_sent = False
-
-        async def receive():
-            nonlocal body_sent
-            if not body_sent:
-                body_sent = True
-                return {"type": "http.request", "body": b"", "more_body": False}
-            await asyncio.Event().wait()  # the client stays connected
-
-        async def send(message):
-            messages.append(message)
-
-        await ASGIHandler()(scope, receive, send)
-
+    _, serve, messages = asgi_request(ASGIHandler(), "/no-such-page/")
     with (
         keeping_the_test_database_open(),
         capture_signal(request_started) as started,

@@ -20,7 +20,6 @@ would call it; the test client builds its requests itself.
 
 import pytest
 from asgiref.sync import async_to_sync
-from asgiref.testing import ApplicationCommunicator
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core.exceptions import SuspiciousOperation
 from django.core.handlers.wsgi import WSGIRequest
@@ -28,6 +27,7 @@ from django.core.management import get_commands
 from django.test import Client, RequestFactory
 
 from foo.signals import user_login
+from tests.asgi_request import asgi_request
 from tests.conftest import PASSWORD
 from tests.signal_capture import capture_signal
 from tests.test_request_signals import keeping_the_test_database_open
@@ -210,30 +210,15 @@ def through_the_asgi_application(method, path, content_type):
     server calls it, to a request with this Content-Type header."""
     from tutorial_site.asgi import application
 
-    path, _, query = path.partition("?")
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": method,
-        "path": path,
-        "query_string": query.encode(),
-        "headers": [(b"content-type", content_type.encode("latin-1"))],
-        "client": ("127.0.0.1", 50000),
-        "server": ("testserver", 80),
-    }
-
-    async def call():
-        communicator = ApplicationCommunicator(application, scope)
-        await communicator.send_input(
-            {"type": "http.request", "body": b"abc", "more_body": False}
-        )
-        start = await communicator.receive_output(timeout=10)
-        body = await communicator.receive_output(timeout=10)
-        await communicator.wait(timeout=10)
-        return start["status"], body["body"].decode()
-
-    return async_to_sync(call)()
+    _, call, messages = asgi_request(
+        application,
+        path,
+        method=method,
+        headers=[(b"content-type", content_type.encode("latin-1"))],
+        body=b"abc",
+    )
+    async_to_sync(call)()
+    return messages[0]["status"], messages[1]["body"].decode()
 
 
 @pytest.mark.parametrize("charset", ["zlib", "rot13", "idna"])
